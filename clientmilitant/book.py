@@ -1,0 +1,291 @@
+"""A book on disk: where it is, loading it, changing it safely, undoing a change, its chapter files.
+
+Layout of a book folder:
+    outline.yaml        the plan (see store.py)
+    chapters/<id>.md    the text of a section, named by its stable id
+    sources/<id>.md     archived source posts
+    removed/            chapter text set aside by `cm section remove --force`
+    .cm/                cm's own state, git-ignored: lock file and undo history
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from clientmilitant import model, store
+from clientmilitant.errors import BookError, CmError, NotFound
+from clientmilitant.fsutil import atomic_write, display_path, inside, locked
+
+OUTLINE_NAME = "outline.yaml"
+STATE_DIR = ".cm"
+HISTORY_KEEP = 20
+
+
+@dataclass(frozen=True)
+class FileMove:
+    """A file cm moved as part of a change, so that `cm undo` can move it back."""
+
+    source: str  # relative to the book's root
+    target: str
+
+
+@dataclass
+class Change:
+    """An outline being changed under the lock, and the files moved along with the change."""
+
+    outline: model.Outline
+    moves: list[FileMove]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One saved version of outline.yaml, from before a change."""
+
+    path: Path
+    action: str
+    time: float
+    moves: tuple[FileMove, ...]
+
+
+def find_book(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Book:
+    """The book named by --outline/CM_OUTLINE, else the nearest outline.yaml upwards, as git finds .git."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if path.is_dir():
+            path = path / OUTLINE_NAME
+        if not path.is_file():
+            raise NotFound(f"{display_path(path)}: no such outline file")
+        return Book(path.parent.absolute(), path.absolute())
+    folder = (start or Path.cwd()).absolute()
+    for candidate in (folder, *folder.parents):
+        outline_path = candidate / OUTLINE_NAME
+        if outline_path.is_file():
+            return Book(candidate, outline_path)
+    raise NotFound(
+        f"no {OUTLINE_NAME} in {display_path(folder)} or any folder above it",
+        "run `cm init` to start a book here, or point to one with --outline PATH or CM_OUTLINE",
+    )
+
+
+@dataclass(frozen=True)
+class Book:
+    root: Path
+    outline_path: Path
+
+    @classmethod
+    def at(cls, folder: Path) -> Book:
+        """The book that would live in `folder` (it need not exist yet)."""
+        folder = folder.absolute()
+        return cls(folder, folder / OUTLINE_NAME)
+
+    @property
+    def chapters_dir(self) -> Path:
+        return self.root / "chapters"
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def removed_dir(self) -> Path:
+        return self.root / "removed"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / STATE_DIR
+
+    @property
+    def history_dir(self) -> Path:
+        return self.state_dir / "history"
+
+    @property
+    def display_name(self) -> str:
+        return display_path(self.outline_path)
+
+    # -- reading --
+
+    def _read(self) -> tuple[bytes, os.stat_result]:
+        try:
+            with open(self.outline_path, "rb") as handle:
+                status = os.fstat(handle.fileno())
+                if status.st_size > store.MAX_OUTLINE_BYTES:
+                    return b"\0" * (store.MAX_OUTLINE_BYTES + 1), status  # let loads() word the refusal
+                return handle.read(), status
+        except FileNotFoundError:
+            raise NotFound(f"{self.display_name}: no such file") from None
+        except IsADirectoryError:
+            raise BookError(f"{self.display_name}: is a folder, not an outline file") from None
+
+    def load(self) -> model.Outline:
+        data, _ = self._read()
+        return self._parse(data)
+
+    def _parse(self, data: bytes) -> model.Outline:
+        try:
+            return store.loads(data, self.display_name)
+        except RecursionError:
+            raise BookError(f"{self.display_name}: sections are nested too deeply to read") from None
+
+    # -- changing --
+
+    @contextlib.contextmanager
+    def edit(self, action: str) -> Iterator[Change]:
+        """Load, let the caller change the outline, validate, keep the old version, save atomically.
+
+        The file is read once before the lock so that a broken book fails without creating
+        anything; under the lock it is read again only if another process replaced it meanwhile."""
+        data, before = self._read()
+        outline = self._parse(data)
+        with locked(self.state_dir / "lock"):
+            now = os.stat(self.outline_path)
+            if (now.st_ino, now.st_mtime_ns, now.st_size) != (before.st_ino, before.st_mtime_ns, before.st_size):
+                data, _ = self._read()
+                outline = self._parse(data)
+            change = Change(outline, [])
+            yield change
+            self.save(outline, action, tuple(change.moves))
+
+    def save(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...] = ()) -> None:
+        """Validate and write; call with the lock held. The version replaced goes to the history."""
+        validate(outline)
+        text = store.dumps(outline)
+        if self.outline_path.exists():
+            self._remember(action, moves)
+        atomic_write(self.outline_path, text)
+
+    def create(self, outline: model.Outline) -> None:
+        """Write a new book's outline.yaml and chapters/ folder."""
+        with locked(self.state_dir / "lock"):
+            self.chapters_dir.mkdir(parents=True, exist_ok=True)
+            self.save(outline, "create")
+        self._ignore_state_dir()
+
+    def _ignore_state_dir(self) -> None:
+        ignore = self.state_dir / ".gitignore"
+        if not ignore.exists():
+            atomic_write(ignore, "# cm's lock and undo history: never committed\n*\n")
+
+    # -- history and undo --
+
+    def _remember(self, action: str, moves: tuple[FileMove, ...]) -> None:
+        self.history_dir.mkdir(parents=True, exist_ok=True)
+        self._ignore_state_dir()
+        entries = self.history()
+        number = int(entries[-1].path.stem) + 1 if entries else 1
+        snapshot = self.history_dir / f"{number:06d}.yaml"
+        real = os.path.realpath(self.outline_path)
+        try:
+            os.link(real, snapshot)  # the old inode survives the os.replace that follows: no copy
+        except OSError:
+            atomic_write(snapshot, Path(real).read_bytes())
+        meta = {"action": action, "time": time.time(), "moves": [m.__dict__ for m in moves]}
+        atomic_write(snapshot.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
+        for old in entries[: max(0, len(entries) + 1 - HISTORY_KEEP)]:
+            old.path.unlink(missing_ok=True)
+            old.path.with_suffix(".json").unlink(missing_ok=True)
+
+    def history(self) -> list[HistoryEntry]:
+        if not self.history_dir.is_dir():
+            return []
+        entries = []
+        for path in sorted(self.history_dir.glob("[0-9]*.yaml")):
+            try:
+                meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                meta = {}
+            moves = tuple(FileMove(**m) for m in meta.get("moves", []))
+            entries.append(HistoryEntry(path, meta.get("action", "?"), meta.get("time", path.stat().st_mtime), moves))
+        return entries
+
+    def undo(self) -> HistoryEntry:
+        """Put back the outline as it was before the last change, and the files that change moved."""
+        self._read()  # a clear error when there is no book at all
+        with locked(self.state_dir / "lock"):
+            entries = self.history()
+            if not entries:
+                raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
+            entry = entries[-1]
+            data = entry.path.read_bytes()
+            self._parse(data)
+            atomic_write(self.outline_path, data)
+            for move in reversed(entry.moves):
+                source, target = self.root / move.source, self.root / move.target
+                if target.exists() and not source.exists():
+                    source.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(target, source)
+            entry.path.unlink()
+            entry.path.with_suffix(".json").unlink(missing_ok=True)
+            return entry
+
+    # -- chapter files --
+
+    def chapter_path(self, section_id: str) -> Path:
+        if not model.is_valid_id(section_id):
+            raise CmError(f"'{section_id}' is not a valid section id")
+        return self.chapters_dir / f"{section_id}.md"
+
+    def chapter_files(self) -> dict[str, Path]:
+        """The chapter files on disk, by the id their name gives (one listing, no per-section stat)."""
+        try:
+            scan = os.scandir(self.chapters_dir)
+        except (FileNotFoundError, NotADirectoryError):
+            return {}
+        with scan:
+            return {e.name[:-3]: Path(e.path) for e in scan if e.name.endswith(".md") and not e.name.startswith(".")}
+
+    def read_text(self, path: Path, what: str = "the file") -> str:
+        """A text file of the book, refusing links that lead outside it and bytes that are not UTF-8."""
+        real = inside(self.root, path, what)
+        try:
+            data = real.read_bytes()
+        except OSError as error:
+            raise BookError(f"{display_path(path)}: cannot read: {error.strerror}") from None
+        try:
+            return data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise BookError(f"{display_path(path)}:{line}: not UTF-8; save it as UTF-8") from None
+
+    def chapter_text(self, section_id: str) -> str | None:
+        path = self.chapter_path(section_id)
+        if not path.exists() and not path.is_symlink():
+            return None
+        return self.read_text(path, "this chapter")
+
+    def set_aside(self, section_ids: list[str]) -> tuple[FileMove, ...]:
+        """Move the chapter files of removed sections to removed/, never deleting a word."""
+        moves = []
+        for section_id in section_ids:
+            path = self.chapter_path(section_id)
+            if not path.exists():
+                continue
+            self.removed_dir.mkdir(exist_ok=True)
+            target = self.removed_dir / f"{section_id}.md"
+            n = 2
+            while target.exists():
+                target = self.removed_dir / f"{section_id}-{n}.md"
+                n += 1
+            os.replace(path, target)
+            moves.append(FileMove(str(path.relative_to(self.root)), str(target.relative_to(self.root))))
+        return tuple(moves)
+
+
+def validate(outline: model.Outline) -> None:
+    """What must hold before any outline is written: unique valid ids and known statuses."""
+    seen: set[str] = set()
+    for located in model.walk(outline):
+        section = located.section
+        if not model.is_valid_id(section.id) or section.id in seen:
+            raise CmError(f"internal error: section {located.number} has a bad or duplicate id '{section.id}'")
+        if section.status is not None:
+            model.check_status(section.status)
+        seen.add(section.id)
+    source_ids = [s.id for s in outline.sources]
+    if len(set(source_ids)) != len(source_ids) or not all(model.is_valid_id(i) for i in source_ids):
+        raise CmError("internal error: the source registry has a bad or duplicate id")

@@ -1,0 +1,58 @@
+"""What every command shares: the book it works on, and output for people (rich) or scripts (JSON).
+
+rich is imported only when something is rendered for a person; JSON output never goes through
+rich, so it holds no colour codes or markup.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from clientmilitant.book import Book
+
+
+@dataclass
+class Options:
+    """Options given before the command (`cm --outline PATH …`)."""
+
+    outline: str | None = None
+
+
+OPTIONS = Options()
+
+JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table or tree.")
+
+
+def current_book() -> Book:
+    from clientmilitant.book import find_book
+
+    return find_book(OPTIONS.outline)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def console() -> Console:
+    """A console on stdout; rich itself drops colour when NO_COLOR is set or stdout is not a terminal."""
+    from rich.console import Console
+
+    return Console(highlight=False, soft_wrap=False)
+
+
+def say(message: str) -> None:
+    """One line of confirmation for a person, on stdout (rich markup allowed)."""
+    console().print(message)
+
+
+def escape(text: str) -> str:
+    """Author's text shown inside rich markup: `[` in a title must not be read as a style."""
+    return text.replace("[", r"\[")

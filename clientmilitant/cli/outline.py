@@ -1,0 +1,69 @@
+"""`cm outline …`: show the plan, import it from a plan text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from clientmilitant.cli.common import JSON_OPTION, OPTIONS, current_book, escape, print_json, say
+
+app = typer.Typer(help="Show the plan of the book, or import it from a plan text.", no_args_is_help=True)
+
+
+@app.command("show")
+def show(
+    depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1, help="Show only this many levels (1 = parts)."),
+    points: bool = typer.Option(True, "--points/--no-points", help="Show each section's points."),
+    sources: bool = typer.Option(False, "--sources", "-s", help="List the linked source posts under each section."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Show the plan as a tree: number, title, id, status, words written, sources.
+
+    Example: cm outline show --depth 2 --no-points
+    """
+    from clientmilitant.overview import outline_data
+
+    book = current_book()
+    data = outline_data(book, book.load(), depth)
+    if as_json:
+        print_json(data)
+        return
+    from clientmilitant.cli.render import outline_tree
+
+    outline_tree(data, show_points=points, show_sources=sources)
+
+
+@app.command("import")
+def import_(
+    plan: Path = typer.Argument(..., metavar="PLAN.txt", help="A plan written as in the blog post."),
+    force: bool = typer.Option(False, "--force", help="Replace the parts and sources of an existing outline."),
+    title: Optional[str] = typer.Option(None, "--title", help="The book's title (default: kept, or the file's name)."),
+) -> None:
+    """Build the outline from a plan text: `1 -` parts, `1.1 -` sections, `->` and `- ` points, URLs.
+
+    Without a book here, a new one is created in the current folder.
+
+    Example: cm outline import plan.txt --title "Le client militant"
+    """
+    from clientmilitant.book import find_book
+    from clientmilitant.errors import NotFound
+    from clientmilitant.model import subtree
+    from clientmilitant.plan import import_plan
+
+    try:
+        existing = find_book(OPTIONS.outline)
+    except NotFound:
+        if OPTIONS.outline:
+            raise
+        existing = None
+    result = import_plan(plan, Path.cwd(), existing, force, title)
+    counted = sum(1 for part in result.plan.parts for _ in subtree(part))
+    verb = "created" if result.created else "replaced the plan in"
+    say(
+        f"{verb} {escape(result.book.display_name)}: {len(result.plan.parts)} parts, {counted - len(result.plan.parts)} sections, "
+        f"{len(result.plan.sources)} sources"
+        + (f" ({result.plan.skipped_lines} lines before the first part skipped)" if result.plan.skipped_lines else "")
+    )
+

@@ -1,0 +1,479 @@
+"""The book as a pure tree: sections, ids, numbering and the edits that restructure it.
+
+No file, YAML, typer or rich here. Numbers (`2`, `2.1`, `3.5.2`) are computed from positions and
+never stored; ids are stable ASCII slugs, unique in the book, that name chapter files.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Iterator
+
+from clientmilitant.errors import CmError, NotFound, Refused
+
+STATUSES = ("idea", "draft", "revised", "final")
+DEFAULT_STATUS = "idea"
+BOOK_KEYS = ("title", "subtitle", "author", "lang", "date", "rights", "publisher", "cover", "identifier")
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+ID_MAX_LENGTH = 64
+NUMBER_PATTERN = re.compile(r"\d+(?:\.\d+)*")
+SLUG_MAX_LENGTH = 40
+
+
+@dataclass
+class Section:
+    """A node of the plan: a part (top level), a section, a sub-section…"""
+
+    id: str
+    title: str
+    points: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    status: str | None = None
+    target: int | None = None
+    notes: str | None = None
+    sections: list[Section] = field(default_factory=list)
+
+    @property
+    def effective_status(self) -> str:
+        return self.status or DEFAULT_STATUS
+
+
+@dataclass
+class Source:
+    """A post the book is made from; its text, when archived, is `sources/<id>.md`."""
+
+    id: str
+    url: str = ""
+    title: str = ""
+    author: str = ""
+    date: str = ""
+    site: str = ""
+
+
+@dataclass
+class BookMeta:
+    """The book's metadata, as pandoc and e-readers use it."""
+
+    title: str = ""
+    subtitle: str = ""
+    author: str = ""
+    lang: str = "fr-FR"
+    date: str = ""
+    rights: str = ""
+    publisher: str = ""
+    cover: str = ""
+    identifier: str = ""
+
+
+@dataclass
+class Outline:
+    """The whole plan: metadata, the parts (top-level sections) and the source registry."""
+
+    book: BookMeta = field(default_factory=BookMeta)
+    parts: list[Section] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Located:
+    """A section with its place in the tree: its number path and the list that holds it."""
+
+    section: Section
+    path: tuple[int, ...]  # 1-based positions from the top: (3, 5, 2) is section 3.5.2
+    siblings: list[Section]
+    parent: Section | None
+
+    @property
+    def number(self) -> str:
+        return format_number(self.path)
+
+    @property
+    def depth(self) -> int:
+        return len(self.path)
+
+    @property
+    def index(self) -> int:
+        return self.path[-1] - 1
+
+
+def format_number(path: tuple[int, ...]) -> str:
+    return ".".join(str(n) for n in path)
+
+
+# --- ids --------------------------------------------------------------------------------------
+
+
+def is_valid_id(value: str) -> bool:
+    """An id is a lower-case ASCII slug: safe as a file name on every system, and in a URL."""
+    return len(value) <= ID_MAX_LENGTH and ID_PATTERN.fullmatch(value) is not None
+
+
+def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
+    """`Web2.0 : modularité` → `web2-0-modularite`; cut at a word boundary to stay short."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_length:
+            break
+        slug = candidate
+    if not slug and words:
+        slug = words[0][:max_length]
+    return slug or "section"
+
+
+def unique_id(base: str, taken: set[str]) -> str:
+    """`base`, or `base-2`, `base-3`… whichever is free."""
+    if base not in taken:
+        return base
+    n = 2
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"
+
+
+def check_new_id(value: str, taken: set[str], what: str = "section") -> None:
+    if not is_valid_id(value):
+        raise CmError(
+            f"'{value}' is not a valid {what} id",
+            "use lower-case ASCII letters, digits and single hyphens, like 'web-2-0'",
+        )
+    if value in taken:
+        raise Refused(f"the id '{value}' is already used in this book", "choose another with --id")
+
+
+# --- walking and finding ----------------------------------------------------------------------
+
+
+def walk(outline: Outline) -> Iterator[Located]:
+    """Every section in reading order (depth first), with its number."""
+
+    def visit(sections: list[Section], prefix: tuple[int, ...], parent: Section | None) -> Iterator[Located]:
+        for i, section in enumerate(sections, start=1):
+            path = (*prefix, i)
+            yield Located(section, path, sections, parent)
+            yield from visit(section.sections, path, section)
+
+    return visit(outline.parts, (), None)
+
+
+def section_ids(outline: Outline) -> set[str]:
+    return {located.section.id for located in walk(outline)}
+
+
+def subtree(section: Section) -> Iterator[Section]:
+    """The section and all its descendants."""
+    yield section
+    for child in section.sections:
+        yield from subtree(child)
+
+
+def find(outline: Outline, ref: str) -> Located:
+    """Resolve a REF, a computed number (`2.1`) or an id, or say what was probably meant."""
+    ref = ref.strip()
+    if NUMBER_PATTERN.fullmatch(ref):
+        path = tuple(int(n) for n in ref.split("."))
+        siblings, parent = outline.parts, None
+        for depth, n in enumerate(path, start=1):
+            if not 1 <= n <= len(siblings):
+                raise NotFound(f"no section '{ref}'; {_numbers_near(outline, path)}")
+            if depth == len(path):
+                return Located(siblings[n - 1], path, siblings, parent)
+            parent = siblings[n - 1]
+            siblings = parent.sections
+    known: list[str] = []
+    for located in walk(outline):
+        if located.section.id == ref:
+            return located
+        known.append(located.section.id)
+    close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
+    if close:
+        raise NotFound(f"no section '{ref}'; did you mean {close[0]}?")
+    raise NotFound(f"no section '{ref}'", "see `cm outline show` for numbers and ids")
+
+
+def _numbers_near(outline: Outline, path: tuple[int, ...]) -> str:
+    """Say which numbers exist where the user looked: `section 3 has sections 3.1 to 3.7`."""
+    siblings, parent_number = outline.parts, ""
+    for depth, n in enumerate(path[:-1], start=1):
+        if not 1 <= n <= len(siblings):
+            break
+        siblings, parent_number = siblings[n - 1].sections, format_number(path[:depth])
+    prefix = f"{parent_number}." if parent_number else ""
+    owner = f"section {parent_number}" if parent_number else "the book"
+    if not siblings:
+        return f"{owner} has no sub-sections"
+    kind = "sections" if parent_number else "parts"
+    return f"{owner} has {kind} {prefix}1 to {prefix}{len(siblings)}"
+
+
+def find_source(outline: Outline, source_id: str) -> Source:
+    for source in outline.sources:
+        if source.id == source_id:
+            return source
+    close = difflib.get_close_matches(source_id, [s.id for s in outline.sources], n=1, cutoff=0.5)
+    hint = f"did you mean {close[0]}?" if close else "see `cm source list`"
+    raise NotFound(f"no source '{source_id}'; {hint}")
+
+
+# --- restructuring ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where a section goes: under a parent (None = top level) at a 0-based index."""
+
+    siblings: list[Section]
+    index: int
+
+
+def placement(
+    outline: Outline,
+    under: str | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    position: int | None = None,
+) -> Placement:
+    """Turn the --under/--before/--after/--position options into a list and an index."""
+    if before is not None and after is not None:
+        raise CmError("--before and --after cannot be used together")
+    if (before is not None or after is not None) and (under is not None or position is not None):
+        raise CmError("--before/--after place a section by a sibling: drop --under and --position")
+    if before is not None or after is not None:
+        anchor = find(outline, before if before is not None else after)  # type: ignore[arg-type]
+        return Placement(anchor.siblings, anchor.index + (1 if after is not None else 0))
+    siblings = outline.parts if under is None else find(outline, under).section.sections
+    if position is None:
+        return Placement(siblings, len(siblings))
+    if not 1 <= position <= len(siblings) + 1:
+        raise CmError(f"--position must be between 1 and {len(siblings) + 1} here, not {position}")
+    return Placement(siblings, position - 1)
+
+
+def locate_section(outline: Outline, section: Section) -> Located:
+    for located in walk(outline):
+        if located.section is section:
+            return located
+    raise AssertionError("section not in outline")  # pragma: no cover - a bug, not an input
+
+
+def add_section(
+    outline: Outline,
+    title: str,
+    *,
+    section_id: str | None = None,
+    under: str | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    position: int | None = None,
+) -> Located:
+    """Add a new empty section and return it with its number."""
+    title = clean_title(title)
+    taken = section_ids(outline)
+    if section_id is None:
+        section_id = unique_id(slugify(title), taken)
+    else:
+        check_new_id(section_id, taken)
+    where = placement(outline, under=under, before=before, after=after, position=position)
+    section = Section(id=section_id, title=title)
+    where.siblings.insert(where.index, section)
+    return locate_section(outline, section)
+
+
+def move_section(
+    outline: Outline,
+    ref: str,
+    *,
+    under: str | None = None,
+    before: str | None = None,
+    after: str | None = None,
+    position: int | None = None,
+    up: bool = False,
+    down: bool = False,
+    top: bool = False,
+) -> Located:
+    """Move a section (with its sub-sections) and return it at its new place.
+
+    `top` with no other option moves it to the top level (making it a part)."""
+    moving = find(outline, ref)
+    section = moving.section
+    chosen = sum(x is not None for x in (under, before, after)) + up + down + top
+    if chosen != 1:
+        raise CmError("say where to move it: one of --under, --before, --after, --up, --down or --top")
+    if up or down:
+        if position is not None:
+            raise CmError("--position goes with --under or --top, not --up/--down")
+        target = moving.index + (-1 if up else 1)
+        if not 0 <= target < len(moving.siblings):
+            raise Refused(f"section {moving.number} is already {'first' if up else 'last'} among its siblings")
+        moving.siblings.insert(target, moving.siblings.pop(moving.index))
+        return locate_section(outline, section)
+    for anchor_ref in (under, before, after):
+        if anchor_ref is not None:
+            anchor = find(outline, anchor_ref).section
+            if any(node is anchor for node in subtree(section)):
+                if anchor is section and under is None:
+                    return moving  # before/after itself: already there
+                raise Refused(f"cannot move section {moving.number} under itself or its own sub-section")
+    moving.siblings.pop(moving.index)
+    try:
+        where = placement(outline, under=under, before=before, after=after, position=position)
+    except CmError:
+        moving.siblings.insert(moving.index, section)  # leave the tree as it was
+        raise
+    where.siblings.insert(where.index, section)
+    return locate_section(outline, section)
+
+
+def remove_section(outline: Outline, ref: str, *, force: bool = False, has_text=lambda s: False) -> Located:
+    """Remove a section; refuse one with sub-sections or text unless `force`.
+
+    `has_text(section)` tells whether a section has chapter text: the caller knows the files."""
+    located = find(outline, ref)
+    section = located.section
+    if not force:
+        if section.sections:
+            raise Refused(
+                f"section {located.number} has {len(section.sections)} sub-section(s)",
+                "move them first, or use --force to remove them all",
+            )
+        if has_text(section):
+            raise Refused(
+                f"section {located.number} has written text",
+                "use --force: the text will be set aside, not deleted",
+            )
+    located.siblings.pop(located.index)
+    return located
+
+
+def rename_section(outline: Outline, ref: str, title: str) -> Located:
+    located = find(outline, ref)
+    located.section.title = clean_title(title)
+    return located
+
+
+def set_section(
+    outline: Outline,
+    ref: str,
+    *,
+    status: str | None = None,
+    target: int | None = None,
+    notes: str | None = None,
+) -> Located:
+    """Set a section's status, target (0 clears it) or notes ('' clears them)."""
+    located = find(outline, ref)
+    section = located.section
+    if status is not None:
+        section.status = check_status(status)
+    if target is not None:
+        if target < 0:
+            raise CmError(f"--target must be a number of words, not {target}")
+        section.target = target or None
+    if notes is not None:
+        section.notes = notes or None
+    return located
+
+
+def check_status(value: str) -> str:
+    if value not in STATUSES:
+        close = difflib.get_close_matches(value, STATUSES, n=1)
+        hint = f"did you mean {close[0]}?" if close else None
+        raise CmError(f"status must be one of {', '.join(STATUSES)}, not '{value}'", hint)
+    return value
+
+
+def clean_title(title: str) -> str:
+    title = " ".join(title.split())
+    if not title:
+        raise CmError("a section needs a title")
+    return title
+
+
+# --- points -----------------------------------------------------------------------------------
+
+
+def _point_index(section: Section, number: int, number_str: str) -> int:
+    if not section.points:
+        raise NotFound(f"section {number_str} has no points")
+    if not 1 <= number <= len(section.points):
+        raise NotFound(f"section {number_str} has points 1 to {len(section.points)}; there is no point {number}")
+    return number - 1
+
+
+def add_point(outline: Outline, ref: str, text: str, position: int | None = None) -> tuple[Located, int]:
+    located = find(outline, ref)
+    points = located.section.points
+    text = text.strip()
+    if not text:
+        raise CmError("a point needs some text")
+    if position is None:
+        position = len(points) + 1
+    if not 1 <= position <= len(points) + 1:
+        raise CmError(f"--position must be between 1 and {len(points) + 1} here, not {position}")
+    points.insert(position - 1, text)
+    return located, position
+
+
+def remove_point(outline: Outline, ref: str, number: int) -> tuple[Located, str]:
+    located = find(outline, ref)
+    index = _point_index(located.section, number, located.number)
+    return located, located.section.points.pop(index)
+
+
+def move_point(outline: Outline, ref: str, number: int, to: int) -> Located:
+    located = find(outline, ref)
+    points = located.section.points
+    index = _point_index(located.section, number, located.number)
+    if not 1 <= to <= len(points):
+        raise CmError(f"--to must be between 1 and {len(points)} here, not {to}")
+    points.insert(to - 1, points.pop(index))
+    return located
+
+
+# --- sources (links between sections and the registry) ---------------------------------------
+
+
+def link_source(outline: Outline, source_id: str, ref: str) -> tuple[Located, bool]:
+    """Link a registered source to a section; False when it was linked already."""
+    find_source(outline, source_id)
+    located = find(outline, ref)
+    if source_id in located.section.sources:
+        return located, False
+    located.section.sources.append(source_id)
+    return located, True
+
+
+def sections_citing(outline: Outline, source_id: str) -> list[Located]:
+    return [located for located in walk(outline) if source_id in located.section.sources]
+
+
+# --- book metadata ----------------------------------------------------------------------------
+
+LANG_PATTERN = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
+
+
+def set_book_value(outline: Outline, key: str, value: str) -> None:
+    settable = [k for k in BOOK_KEYS if k != "identifier"]
+    if key not in settable:
+        close = difflib.get_close_matches(key, settable, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(settable)}"
+        raise CmError(f"no book setting '{key}'", hint)
+    value = value.strip()
+    if key == "lang" and not LANG_PATTERN.fullmatch(value):
+        raise CmError(f"'{value}' is not a language tag", "use a BCP 47 tag like fr-FR")
+    if key == "title" and not value:
+        raise CmError("the book needs a title")
+    if key == "cover" and value:
+        check_relative_path(value, "book.cover")
+    setattr(outline.book, key, value)
+
+
+def check_relative_path(value: str, field_name: str) -> None:
+    """A path stored in the outline must stay inside the book's folder."""
+    parts = value.replace("\\", "/").split("/")
+    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value) or ".." in parts:
+        raise CmError(f"{field_name} '{value}' points outside the book", "give a path relative to the book's folder")

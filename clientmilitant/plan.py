@@ -1,0 +1,82 @@
+"""Changes to the plan that involve more than the tree: new books, imported plans, removals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from clientmilitant import model
+from clientmilitant.book import Book, FileMove
+from clientmilitant.errors import NotFound, Refused
+from clientmilitant.fsutil import display_path
+from clientmilitant.planimport import PlanImport, parse_plan
+
+
+def init_book(folder: Path, title: str, lang: str = "fr-FR") -> Book:
+    """A new book in `folder`: outline.yaml with its metadata, and an empty chapters/."""
+    book = Book.at(folder)
+    if book.outline_path.exists():
+        raise Refused(f"{book.display_name} already exists", "cm init starts a new book; edit this one instead")
+    outline = model.Outline()
+    model.set_book_value(outline, "title", title)
+    model.set_book_value(outline, "lang", lang)
+    book.create(outline)
+    return book
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    book: Book
+    plan: PlanImport
+    created: bool
+
+
+def import_plan(plan_path: Path, folder: Path, existing: Book | None, force: bool, title: str | None) -> ImportResult:
+    """Build the outline from a plan file, into `existing` (replacing its plan, with --force) or a new book."""
+    try:
+        text = plan_path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise NotFound(f"{display_path(plan_path)}: no such file") from None
+    except UnicodeDecodeError:
+        raise Refused(f"{display_path(plan_path)}: not UTF-8 text; save the plan as UTF-8") from None
+    plan = parse_plan(text)
+    if not plan.parts:
+        raise NotFound(f"{display_path(plan_path)}: no numbered part heading found (like `1 - Title` or `2. Title`)")
+    if existing is not None:
+        if not force:
+            raise Refused(
+                f"{existing.display_name} already holds a plan",
+                "use --force to replace its parts and sources (`cm undo` brings them back)",
+            )
+        with existing.edit(f"outline import {plan_path.name}") as change:
+            change.outline.parts, change.outline.sources = plan.parts, plan.sources
+            if title:
+                model.set_book_value(change.outline, "title", title)
+        return ImportResult(existing, plan, created=False)
+    book = Book.at(folder)
+    outline = model.Outline(parts=plan.parts, sources=plan.sources)
+    model.set_book_value(outline, "title", title or plan_path.stem)
+    book.create(outline)
+    return ImportResult(book, plan, created=True)
+
+
+@dataclass(frozen=True)
+class Removal:
+    located: model.Located
+    removed_ids: list[str]
+    set_aside: tuple[FileMove, ...]
+
+
+def remove_section(book: Book, ref: str, force: bool) -> Removal:
+    """Remove a section (and, with force, its sub-sections); their chapter text moves to removed/."""
+    files = book.chapter_files()
+
+    def has_text(section: model.Section) -> bool:
+        return any(node.id in files for node in model.subtree(section))
+
+    with book.edit(f"section remove {ref}") as change:
+        located = model.remove_section(change.outline, ref, force=force, has_text=has_text)
+        removed_ids = [node.id for node in model.subtree(located.section)]
+        change.moves.extend(book.set_aside(removed_ids))
+    return Removal(located, removed_ids, tuple(change.moves))
+

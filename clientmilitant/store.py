@@ -1,0 +1,301 @@
+"""outline.yaml ⇄ the model: strict loading with file:line:col errors, canonical dumping.
+
+The only module that imports yaml. Loading composes YAML nodes (never Python objects), so tags
+like `!!python/object` are refused, aliases are refused before they can expand, duplicate keys are
+caught, and a title written `yes`, `1.10` or `2007-12-13` stays the text the author typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import fields
+from typing import Any, Callable
+
+from clientmilitant.errors import BookError, CmError
+from clientmilitant.model import (
+    BOOK_KEYS,
+    STATUSES,
+    BookMeta,
+    Outline,
+    Section,
+    Source,
+    check_relative_path,
+    is_valid_id,
+)
+
+MAX_OUTLINE_BYTES = 16 * 1024 * 1024  # ~100× the largest plausible book plan
+HEADER = (
+    "# The plan of the book, kept by cm (https://pypi.org/project/clientmilitant).\n"
+    "# cm rewrites this file on every change: comments are not kept. Write remarks in `notes:` fields.\n"
+)
+SECTION_KEYS = tuple(f.name for f in fields(Section))
+SOURCE_KEYS = tuple(f.name for f in fields(Source))
+TOP_KEYS = ("book", "parts", "sources")
+PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+NULL_TAG = "tag:yaml.org,2002:null"
+
+
+def loads(data: bytes, filename: str = "outline.yaml") -> Outline:
+    """Parse and validate an outline; raise BookError naming `filename:line:col`."""
+    reader = _Reader(filename)
+    text = reader.decode(data)
+    root = reader.compose(text)
+    return reader.outline(root)
+
+
+def dumps(outline: Outline) -> str:
+    """The canonical text of an outline: key order kept, unicode kept, one line per value."""
+    import yaml
+
+    data: dict[str, Any] = {
+        "book": {key: getattr(outline.book, key) for key in BOOK_KEYS},
+        "parts": [_section_data(part) for part in outline.parts],
+        "sources": [_source_data(source) for source in outline.sources],
+    }
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    body = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=1_000_000, default_flow_style=False)
+    return HEADER + body
+
+
+def _section_data(section: Section) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": section.id, "title": section.title}
+    if section.status:
+        data["status"] = section.status
+    if section.target:
+        data["target"] = section.target
+    if section.notes:
+        data["notes"] = section.notes
+    if section.points:
+        data["points"] = list(section.points)
+    if section.sources:
+        data["sources"] = list(section.sources)
+    if section.sections:
+        data["sections"] = [_section_data(child) for child in section.sections]
+    return data
+
+
+def _source_data(source: Source) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": source.id}
+    for key in SOURCE_KEYS[1:]:
+        value = getattr(source, key)
+        if value:
+            data[key] = value
+    return data
+
+
+class _Reader:
+    """Turns YAML nodes into the model, failing at the first problem with its place."""
+
+    def __init__(self, filename: str) -> None:
+        self.filename = filename
+        self.seen_nodes: set[int] = set()
+        self.section_lines: dict[str, int] = {}
+        self.source_lines: dict[str, int] = {}
+
+    # -- text and syntax --
+
+    def fail(self, node_or_mark: Any, message: str) -> BookError:
+        mark = getattr(node_or_mark, "start_mark", node_or_mark)
+        if mark is None:
+            return BookError(f"{self.filename}: {message}")
+        return BookError(f"{self.filename}:{mark.line + 1}:{mark.column + 1}: {message}")
+
+    def decode(self, data: bytes) -> str:
+        if len(data) > MAX_OUTLINE_BYTES:
+            raise BookError(
+                f"{self.filename}: {len(data) / 1e6:.1f} MB is more than cm reads in an outline "
+                f"({MAX_OUTLINE_BYTES // (1024 * 1024)} MB); is this the right file?"
+            )
+        if data.startswith(b"\xef\xbb\xbf"):
+            raise BookError(f"{self.filename}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+            raise BookError(
+                f"{self.filename}:{line}:{column}: byte 0x{data[error.start]:02x} is not UTF-8; save the file as UTF-8"
+            ) from None
+        if not text.strip():
+            raise BookError(f"{self.filename}:1:1: the file is empty; it must hold 'book' and 'parts' (see `cm init`)")
+        return text
+
+    def compose(self, text: str) -> Any:
+        import yaml
+
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        try:
+            return yaml.compose(text, Loader=loader)
+        except yaml.MarkedYAMLError as error:
+            problem = error.problem or error.context or "invalid YAML"
+            hint = ""
+            if "mapping values are not allowed" in problem:
+                hint = " (a value holding ': ' must be quoted, like title: 'Web2.0 : la suite')"
+            elif "\t" in problem or "'\\t'" in problem:
+                hint = " (indent with spaces, not tabs)"
+            raise self.fail(error.problem_mark or error.context_mark, f"YAML syntax error: {problem}{hint}") from None
+        except yaml.YAMLError as error:
+            raise BookError(f"{self.filename}: YAML error: {error}") from None
+        except (ValueError, RecursionError) as error:  # pyyaml#382, absurd nesting
+            raise BookError(f"{self.filename}: YAML error: {error}") from None
+
+    # -- node helpers --
+
+    def visit(self, node: Any) -> Any:
+        """Refuse aliases (the same node met twice) and non-standard tags."""
+        if id(node) in self.seen_nodes:
+            raise self.fail(node, "YAML aliases (*name) are not allowed in an outline; write the value out")
+        self.seen_nodes.add(id(node))
+        if node.tag not in PLAIN_TAGS:
+            raise self.fail(node, f"the tag {node.tag!r} is not allowed in an outline")
+        return node
+
+    def mapping(self, node: Any, what: str, allowed: tuple[str, ...]) -> dict[str, tuple[Any, Any]]:
+        """A mapping's entries by key, as (key node, value node); no duplicates, no unknown keys."""
+        import yaml
+
+        self.visit(node)
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, f"{what} must be a mapping of keys to values")
+        entries: dict[str, tuple[Any, Any]] = {}
+        for key_node, value_node in node.value:
+            self.visit(key_node)
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.fail(key_node, f"{what} has a key that is not text")
+            key = key_node.value
+            if key in entries:
+                first = entries[key][0].start_mark.line + 1
+                raise self.fail(key_node, f"duplicate key '{key}' in {what} (first at line {first})")
+            if key not in allowed:
+                close = difflib.get_close_matches(key, allowed, n=1)
+                hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
+                raise self.fail(key_node, f"unknown key '{key}' in {what}; {hint}")
+            entries[key] = (key_node, value_node)
+        return entries
+
+    def sequence(self, node: Any, what: str) -> list[Any]:
+        import yaml
+
+        if self.is_null(node):
+            return []
+        self.visit(node)
+        if not isinstance(node, yaml.SequenceNode):
+            raise self.fail(node, f"'{what}' must be a list")
+        return node.value
+
+    def is_null(self, node: Any) -> bool:
+        import yaml
+
+        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL")
+
+    def text(self, node: Any, what: str, required: bool = False) -> str:
+        """A scalar's text exactly as written: YAML 1.1 never turns it into a bool, date or number."""
+        import yaml
+
+        if self.is_null(node):
+            if required:
+                raise self.fail(node, f"{what} must not be empty")
+            self.visit(node)
+            return ""
+        self.visit(node)
+        if not isinstance(node, yaml.ScalarNode):
+            kind = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
+            hint = " (quote text that holds ': ', like - 'Chapitre 1 : Le début')" if kind == "a mapping" else ""
+            raise self.fail(node, f"{what} must be text, not {kind}{hint}")
+        return node.value
+
+    def integer(self, node: Any, what: str) -> int | None:
+        if self.is_null(node):
+            self.visit(node)
+            return None
+        value = self.text(node, what)
+        if not value.isdigit():
+            raise self.fail(node, f"{what} must be a whole number of words, not '{value}'")
+        return int(value)
+
+    # -- the schema --
+
+    def outline(self, root: Any) -> Outline:
+        entries = self.mapping(root, "the outline", TOP_KEYS)
+        if "parts" not in entries:
+            raise self.fail(root, "the outline has no 'parts' list")
+        outline = Outline(
+            book=self.book(entries["book"][1]) if "book" in entries else BookMeta(),
+            sources=[self.source(node) for node in self.sequence(entries["sources"][1], "sources")]
+            if "sources" in entries
+            else [],
+        )
+        outline.parts = [self.section(node) for node in self.sequence(entries["parts"][1], "parts")]
+        return outline
+
+    def book(self, node: Any) -> BookMeta:
+        entries = self.mapping(node, "'book'", BOOK_KEYS)
+        meta = BookMeta()
+        for key, (_, value_node) in entries.items():
+            value = self.text(value_node, f"book.{key}")
+            if key == "cover" and value:
+                self.check(value_node, lambda: check_relative_path(value, "book.cover"))
+            setattr(meta, key, value)
+        return meta
+
+    def check(self, node: Any, validation: Callable[[], None]) -> None:
+        try:
+            validation()
+        except CmError as error:
+            raise self.fail(node, str(error)) from None
+
+    def identifier(self, entries: dict, owner: Any, what: str, lines: dict[str, int]) -> str:
+        if "id" not in entries:
+            raise self.fail(owner, f"{what} has no 'id'")
+        node = entries["id"][1]
+        value = self.text(node, f"{what} id", required=True)
+        if not is_valid_id(value):
+            raise self.fail(
+                node, f"'{value}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
+            )
+        if value in lines:
+            raise self.fail(node, f"duplicate id '{value}' (first at line {lines[value]})")
+        lines[value] = node.start_mark.line + 1
+        return value
+
+    def section(self, node: Any) -> Section:
+        entries = self.mapping(node, "a section", SECTION_KEYS)
+        section_id = self.identifier(entries, node, "a section", self.section_lines)
+        if "title" not in entries:
+            raise self.fail(node, f"section '{section_id}' has no 'title'")
+        section = Section(id=section_id, title=self.text(entries["title"][1], f"the title of '{section_id}'", True))
+        for key, (_, value_node) in entries.items():
+            where = f"'{key}' of section '{section_id}'"
+            if key == "points":
+                section.points = [self.text(n, f"a point of '{section_id}'", True) for n in self.sequence(value_node, key)]
+            elif key == "sources":
+                section.sources = [self.text(n, f"a source of '{section_id}'", True) for n in self.sequence(value_node, key)]
+            elif key == "status":
+                status = self.text(value_node, where) or None
+                if status is not None and status not in STATUSES:
+                    raise self.fail(value_node, f"status '{status}' of '{section_id}' must be one of {', '.join(STATUSES)}")
+                section.status = status
+            elif key == "target":
+                section.target = self.integer(value_node, where) or None
+            elif key == "notes":
+                section.notes = self.text(value_node, where) or None
+            elif key == "sections":
+                section.sections = [self.section(child) for child in self.sequence(value_node, key)]
+        return section
+
+    def source(self, node: Any) -> Source:
+        entries = self.mapping(node, "a source", SOURCE_KEYS)
+        source = Source(id=self.identifier(entries, node, "a source", self.source_lines))
+        for key, (_, value_node) in entries.items():
+            if key != "id":
+                setattr(source, key, self.text(value_node, f"'{key}' of source '{source.id}'"))
+        return source
