@@ -25,7 +25,7 @@ from clientmilitant.model import (
 
 MAX_OUTLINE_BYTES = 16 * 1024 * 1024  # ~100× the largest plausible book plan
 HEADER = (
-    "# The plan of the book, kept by cm (https://pypi.org/project/clientmilitant).\n"
+    "# The plan of the book, kept by cm.\n"
     "# cm rewrites this file on every change: comments are not kept. Write remarks in `notes:` fields.\n"
 )
 SECTION_KEYS = tuple(f.name for f in fields(Section))

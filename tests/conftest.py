@@ -1,0 +1,78 @@
+"""Shared fixtures: the real `cm` command, run on temporary copies of fixture books."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+FIXTURES = Path(__file__).parent / "fixtures"
+REPO = Path(__file__).parent.parent
+SAMPLES = REPO.parent / "shared" / "samples"
+
+
+@dataclass
+class Result:
+    code: int
+    stdout: str
+    stderr: str
+
+    def ok(self) -> Result:
+        assert self.code == 0, f"exit {self.code}\nstdout: {self.stdout}\nstderr: {self.stderr}"
+        return self
+
+
+class Cm:
+    """Runs `python -m clientmilitant` in a folder, as the author would type `cm …` there."""
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith("CM_")}
+        self.env.update({"NO_COLOR": "1", "COLUMNS": "100", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"})
+
+    def __call__(self, *args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None) -> Result:
+        process = subprocess.run(
+            [sys.executable, "-m", "clientmilitant", *args],
+            cwd=cwd or self.cwd,
+            input=input,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            env={**self.env, **(env or {})},
+            timeout=300,
+        )
+        return Result(process.returncode, process.stdout, process.stderr)
+
+
+def copy_book(name: str, destination: Path) -> Path:
+    """A fresh copy of tests/fixtures/<name> (never the repository's own book)."""
+    target = destination / name
+    shutil.copytree(FIXTURES / name, target)
+    return target
+
+
+@pytest.fixture
+def small_book(tmp_path: Path) -> Path:
+    return copy_book("small-book", tmp_path)
+
+
+@pytest.fixture
+def cm(small_book: Path) -> Cm:
+    """`cm` run inside a copy of the small fixture book."""
+    return Cm(small_book)
+
+
+@pytest.fixture
+def cm_in(tmp_path: Path):
+    """`cm_in(folder)` runs cm in any folder."""
+    return Cm
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove that a refused command changed nothing."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
