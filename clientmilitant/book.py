@@ -115,7 +115,7 @@ class Book:
             with open(self.outline_path, "rb") as handle:
                 status = os.fstat(handle.fileno())
                 if status.st_size > store.MAX_OUTLINE_BYTES:
-                    return b"\0" * (store.MAX_OUTLINE_BYTES + 1), status  # let loads() word the refusal
+                    raise store.too_large(self.display_name, status.st_size)  # never read it into memory
                 return handle.read(), status
         except FileNotFoundError:
             raise NotFound(f"{self.display_name}: no such file") from None
@@ -142,7 +142,8 @@ class Book:
         anything; under the lock it is read again only if another process replaced it meanwhile."""
         data, before = self._read()
         outline = self._parse(data)
-        with locked(self.state_dir / "lock"):
+        with self._lock():
+            self._sweep_temp_files()
             now = os.stat(self.outline_path)
             if (now.st_ino, now.st_mtime_ns, now.st_size) != (before.st_ino, before.st_mtime_ns, before.st_size):
                 data, _ = self._read()
@@ -161,10 +162,24 @@ class Book:
 
     def create(self, outline: model.Outline) -> None:
         """Write a new book's outline.yaml and chapters/ folder."""
-        with locked(self.state_dir / "lock"):
+        with self._lock():
             self.chapters_dir.mkdir(parents=True, exist_ok=True)
             self.save(outline, "create")
         self._ignore_state_dir()
+
+    def _lock(self) -> contextlib.AbstractContextManager[None]:
+        """The book's lock, refused when .cm/ is a link leading outside the book (history goes there)."""
+        inside(self.root, self.state_dir, "the .cm folder")
+        return locked(self.state_dir / "lock")
+
+    def _sweep_temp_files(self) -> None:
+        """Delete temp files of outline.yaml left by a cm process killed mid-save.
+
+        Call with the lock held: only a lock holder writes outline.yaml, so none of these is in use."""
+        real = Path(os.path.realpath(self.outline_path))
+        for temp in real.parent.glob(f".{real.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                temp.unlink()
 
     def _ignore_state_dir(self) -> None:
         ignore = self.state_dir / ".gitignore"
@@ -174,6 +189,7 @@ class Book:
     # -- history and undo --
 
     def _remember(self, action: str, moves: tuple[FileMove, ...]) -> None:
+        inside(self.root, self.history_dir, "the .cm/history folder")
         self.history_dir.mkdir(parents=True, exist_ok=True)
         self._ignore_state_dir()
         entries = self.history()
@@ -206,7 +222,10 @@ class Book:
     def undo(self) -> HistoryEntry:
         """Put back the outline as it was before the last change, and the files that change moved."""
         self._read()  # a clear error when there is no book at all
-        with locked(self.state_dir / "lock"):
+        if not self.history():  # checked before the lock too, so that nothing is created
+            raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
+        with self._lock():
+            self._sweep_temp_files()
             entries = self.history()
             if not entries:
                 raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
@@ -242,6 +261,8 @@ class Book:
     def read_text(self, path: Path, what: str = "the file") -> str:
         """A text file of the book, refusing links that lead outside it and bytes that are not UTF-8."""
         real = inside(self.root, path, what)
+        if real.exists() and not real.is_file():  # a folder, or a FIFO that would block the read forever
+            raise BookError(f"{display_path(path)}: {what} is not a regular file")
         try:
             data = real.read_bytes()
         except OSError as error:
@@ -265,6 +286,8 @@ class Book:
             path = self.chapter_path(section_id)
             if not path.exists():
                 continue
+            inside(self.root, path, "this chapter")  # never pull a file in from outside the book
+            inside(self.root, self.removed_dir, "the removed folder")  # nor push one out
             self.removed_dir.mkdir(exist_ok=True)
             target = self.removed_dir / f"{section_id}.md"
             n = 2
@@ -283,6 +306,8 @@ def validate(outline: model.Outline) -> None:
         section = located.section
         if not model.is_valid_id(section.id) or section.id in seen:
             raise CmError(f"internal error: section {located.number} has a bad or duplicate id '{section.id}'")
+        if located.depth > store.MAX_DEPTH:
+            raise CmError(f"section {located.number} would be nested more than {store.MAX_DEPTH} levels deep")
         if section.status is not None:
             model.check_status(section.status)
         seen.add(section.id)

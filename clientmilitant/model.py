@@ -107,8 +107,12 @@ def format_number(path: tuple[int, ...]) -> str:
 
 
 def is_valid_id(value: str) -> bool:
-    """An id is a lower-case ASCII slug: safe as a file name on every system, and in a URL."""
-    return len(value) <= ID_MAX_LENGTH and ID_PATTERN.fullmatch(value) is not None
+    """An id is a lower-case ASCII slug with a letter: safe as a file name and in a URL, never a number."""
+    return (
+        len(value) <= ID_MAX_LENGTH
+        and ID_PATTERN.fullmatch(value) is not None
+        and any("a" <= char <= "z" for char in value)
+    )
 
 
 def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
@@ -123,7 +127,9 @@ def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
         slug = candidate
     if not slug and words:
         slug = words[0][:max_length]
-    return slug or "section"
+    if not any("a" <= char <= "z" for char in slug):  # `2007` would read as a section number
+        slug = f"section-{slug}" if slug else "section"
+    return slug[:max_length].rstrip("-")
 
 
 def unique_id(base: str, taken: set[str]) -> str:
@@ -140,7 +146,7 @@ def check_new_id(value: str, taken: set[str], what: str = "section") -> None:
     if not is_valid_id(value):
         raise CmError(
             f"'{value}' is not a valid {what} id",
-            "use lower-case ASCII letters, digits and single hyphens, like 'web-2-0'",
+            "use lower-case ASCII letters (at least one), digits and single hyphens, like 'web-2-0'",
         )
     if value in taken:
         raise Refused(f"the id '{value}' is already used in this book", "choose another with --id")

@@ -8,7 +8,7 @@ caught, and a title written `yes`, `1.10` or `2007-12-13` stays the text the aut
 from __future__ import annotations
 
 import difflib
-from dataclasses import fields
+from dataclasses import dataclass, fields
 from typing import Any, Callable
 
 from clientmilitant.errors import BookError, CmError
@@ -24,6 +24,10 @@ from clientmilitant.model import (
 )
 
 MAX_OUTLINE_BYTES = 16 * 1024 * 1024  # ~100× the largest plausible book plan
+# Sections nested deeper than this are refused on load and never saved: no book goes past a handful
+# of levels, and the YAML dumper recurses per level (≈ 150 levels exhaust Python's stack).
+MAX_DEPTH = 100
+MAX_TARGET_DIGITS = 12  # int() of thousands of digits is slow, then refused (CVE-2020-10735)
 HEADER = (
     "# The plan of the book, kept by cm.\n"
     "# cm rewrites this file on every change: comments are not kept. Write remarks in `notes:` fields.\n"
@@ -50,6 +54,30 @@ def loads(data: bytes, filename: str = "outline.yaml") -> Outline:
     text = reader.decode(data)
     root = reader.compose(text)
     return reader.outline(root)
+
+
+@dataclass(frozen=True)
+class Lines:
+    """Where things are written in outline.yaml (1-based lines), so that messages can point there."""
+
+    sections: dict[str, int]  # section id → the line of its `id:`
+    sources: dict[str, int]  # source id → the line of its `id:`
+    book: dict[str, int]  # book key → its line
+
+
+def lines(data: bytes, filename: str = "outline.yaml") -> Lines:
+    """The lines of the sections, sources and book keys of a valid outline (used by `cm check`)."""
+    reader = _Reader(filename)
+    reader.outline(reader.compose(reader.decode(data)))
+    return Lines(dict(reader.section_lines), dict(reader.source_lines), dict(reader.book_lines))
+
+
+def too_large(filename: str, size: int) -> BookError:
+    """The refusal of an outline bigger than MAX_OUTLINE_BYTES (checked before reading it, by its size)."""
+    return BookError(
+        f"{filename}: {size / 1e6:.1f} MB is more than cm reads in an outline "
+        f"({MAX_OUTLINE_BYTES // (1024 * 1024)} MB); is this the right file?"
+    )
 
 
 def dumps(outline: Outline) -> str:
@@ -100,6 +128,7 @@ class _Reader:
         self.seen_nodes: set[int] = set()
         self.section_lines: dict[str, int] = {}
         self.source_lines: dict[str, int] = {}
+        self.book_lines: dict[str, int] = {}
 
     # -- text and syntax --
 
@@ -111,10 +140,7 @@ class _Reader:
 
     def decode(self, data: bytes) -> str:
         if len(data) > MAX_OUTLINE_BYTES:
-            raise BookError(
-                f"{self.filename}: {len(data) / 1e6:.1f} MB is more than cm reads in an outline "
-                f"({MAX_OUTLINE_BYTES // (1024 * 1024)} MB); is this the right file?"
-            )
+            raise too_large(self.filename, len(data))
         if data.startswith(b"\xef\xbb\xbf"):
             raise BookError(f"{self.filename}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM")
         try:
@@ -143,10 +169,14 @@ class _Reader:
             elif "\t" in problem or "'\\t'" in problem:
                 hint = " (indent with spaces, not tabs)"
             raise self.fail(error.problem_mark or error.context_mark, f"YAML syntax error: {problem}{hint}") from None
-        except yaml.YAMLError as error:
-            raise BookError(f"{self.filename}: YAML error: {error}") from None
-        except (ValueError, RecursionError) as error:  # pyyaml#382, absurd nesting
-            raise BookError(f"{self.filename}: YAML error: {error}") from None
+        except yaml.reader.ReaderError as error:  # a NUL or other control character: no mark, a position
+            line = text.count("\n", 0, error.position) + 1
+            column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+            raise BookError(
+                f"{self.filename}:{line}:{column}: character U+{error.character:04X} is not allowed in YAML ({error.reason})"
+            ) from None
+        except (yaml.YAMLError, ValueError, RecursionError) as error:  # pyyaml#382, absurd nesting
+            raise BookError(f"{self.filename}: YAML error: {' '.join(str(error).split())}") from None
 
     # -- node helpers --
 
@@ -211,6 +241,8 @@ class _Reader:
             kind = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
             hint = " (quote text that holds ': ', like - 'Chapitre 1 : Le début')" if kind == "a mapping" else ""
             raise self.fail(node, f"{what} must be text, not {kind}{hint}")
+        if required and not node.value.strip():  # `title: ''` is not null, and still no title
+            raise self.fail(node, f"{what} must not be empty")
         return node.value
 
     def integer(self, node: Any, what: str) -> int | None:
@@ -218,8 +250,10 @@ class _Reader:
             self.visit(node)
             return None
         value = self.text(node, what)
-        if not value.isdigit():
-            raise self.fail(node, f"{what} must be a whole number of words, not '{value}'")
+        # isascii: '²' and '٣' are digits to str.isdigit() but not to int() or to a reader.
+        if not (value.isascii() and value.isdigit()) or len(value) > MAX_TARGET_DIGITS:
+            shown = value if len(value) <= 20 else value[:20] + "…"
+            raise self.fail(node, f"{what} must be a whole number of words, not '{shown}'")
         return int(value)
 
     # -- the schema --
@@ -240,7 +274,8 @@ class _Reader:
     def book(self, node: Any) -> BookMeta:
         entries = self.mapping(node, "'book'", BOOK_KEYS)
         meta = BookMeta()
-        for key, (_, value_node) in entries.items():
+        for key, (key_node, value_node) in entries.items():
+            self.book_lines[key] = key_node.start_mark.line + 1
             value = self.text(value_node, f"book.{key}")
             if key == "cover" and value:
                 self.check(value_node, lambda: check_relative_path(value, "book.cover"))
@@ -260,14 +295,16 @@ class _Reader:
         value = self.text(node, f"{what} id", required=True)
         if not is_valid_id(value):
             raise self.fail(
-                node, f"'{value}' is not a valid id: use lower-case ASCII letters, digits and single hyphens"
+                node, f"'{value}' is not a valid id: use lower-case ASCII letters (at least one), digits and single hyphens"
             )
         if value in lines:
             raise self.fail(node, f"duplicate id '{value}' (first at line {lines[value]})")
         lines[value] = node.start_mark.line + 1
         return value
 
-    def section(self, node: Any) -> Section:
+    def section(self, node: Any, depth: int = 1) -> Section:
+        if depth > MAX_DEPTH:
+            raise self.fail(node, f"sections are nested more than {MAX_DEPTH} levels deep")
         entries = self.mapping(node, "a section", SECTION_KEYS)
         section_id = self.identifier(entries, node, "a section", self.section_lines)
         if "title" not in entries:
@@ -289,7 +326,7 @@ class _Reader:
             elif key == "notes":
                 section.notes = self.text(value_node, where) or None
             elif key == "sections":
-                section.sections = [self.section(child) for child in self.sequence(value_node, key)]
+                section.sections = [self.section(child, depth + 1) for child in self.sequence(value_node, key)]
         return section
 
     def source(self, node: Any) -> Source:

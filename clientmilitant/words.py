@@ -26,3 +26,16 @@ def count_words(markdown: str) -> int:
     for pattern in (_COMMENT, _FENCE, _INLINE_CODE, _LINK_TARGET, _URL, _TAG, _ATTRIBUTES):
         text = pattern.sub(" ", text)
     return len(_WORD.findall(text))
+
+
+def blank_out_unread(markdown: str) -> str:
+    """`markdown` with front matter, comments and code replaced by spaces, line breaks kept, so
+    that a match found in what remains has the same offset (and line) as in the file."""
+
+    def blank(match: re.Match) -> str:
+        return re.sub(r"[^\n]", " ", match.group())
+
+    text = _FRONT_MATTER.sub(blank, markdown, count=1)
+    for pattern in (_COMMENT, _FENCE, _INLINE_CODE):
+        text = pattern.sub(blank, text)
+    return text

@@ -73,6 +73,37 @@ def cm_in(tmp_path: Path):
     return Cm
 
 
-def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file under `folder` with its bytes, to prove that a refused command changed nothing."""
-    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+def snapshot(folder: Path, keep_lock: bool = False) -> dict[str, bytes]:
+    """Every file under `folder` with its bytes, to prove that a refused command changed nothing.
+
+    With `keep_lock`, cm's empty lock file `.cm/lock` is left out: a command refused for a bad
+    option on a valid book has taken the lock (and created that file) before finding the problem."""
+    files = {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    if keep_lock:
+        files.pop(".cm/lock", None)
+    return files
+
+
+# --- golden files: `pytest --update-golden` rewrites tests/golden/ from the current output ------
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ files from the current output.")
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest):
+    """`golden(name, text)`: compare `text` with tests/golden/<name>, or rewrite it with --update-golden."""
+
+    def compare(name: str, text: str) -> None:
+        path = GOLDEN / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            return
+        assert path.exists(), f"no golden file {path}: run pytest --update-golden once and review it"
+        assert text == path.read_text(encoding="utf-8"), f"output differs from {path} (pytest --update-golden rewrites it)"
+
+    return compare
