@@ -207,6 +207,7 @@ class Book:
             old.path.with_suffix(".json").unlink(missing_ok=True)
 
     def history(self) -> list[HistoryEntry]:
+        inside(self.root, self.history_dir, "the .cm/history folder")
         if not self.history_dir.is_dir():
             return []
         entries = []

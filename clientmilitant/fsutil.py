@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-import tempfile
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +18,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
     A symbolic link is followed so that the link stays and its target is updated; the file keeps
     its permissions (mkstemp would give 0600)."""
+    import tempfile
+
     if isinstance(data, str):
         data = data.encode("utf-8")
     target = Path(os.path.realpath(path))

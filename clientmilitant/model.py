@@ -212,7 +212,7 @@ def _numbers_near(outline: Outline, path: tuple[int, ...]) -> str:
     prefix = f"{parent_number}." if parent_number else ""
     owner = f"section {parent_number}" if parent_number else "the book"
     if not siblings:
-        return f"{owner} has no sub-sections"
+        return f"{owner} has no sub-sections" if parent_number else "the book has no parts yet"
     kind = "sections" if parent_number else "parts"
     return f"{owner} has {kind} {prefix}1 to {prefix}{len(siblings)}"
 

@@ -9,9 +9,12 @@ import typer
 
 from clientmilitant import __version__
 from clientmilitant.cli import book as book_cli
+from clientmilitant.cli import chapter as chapter_cli
+from clientmilitant.cli import check as check_cli
 from clientmilitant.cli import outline as outline_cli
 from clientmilitant.cli import point as point_cli
 from clientmilitant.cli import section as section_cli
+from clientmilitant.cli import stats as stats_cli
 from clientmilitant.cli.common import OPTIONS
 from clientmilitant.errors import CmError
 
@@ -54,6 +57,9 @@ app.add_typer(point_cli.app, name="point")
 app.add_typer(book_cli.app, name="book")
 app.command("init")(book_cli.init)
 app.command("undo")(book_cli.undo)
+app.add_typer(chapter_cli.app, name="chapter")
+app.command("stats")(stats_cli.stats)
+app.command("check")(check_cli.check)
 
 
 def main() -> None:

@@ -7,6 +7,7 @@ rich, so it holds no colour codes or markup.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -29,6 +30,7 @@ class Options:
 OPTIONS = Options()
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table or tree.")
+REF_ARGUMENT = typer.Argument(..., metavar="REF", help="A section: its number (2.1) or its id.")
 
 
 def current_book() -> Book:
@@ -39,6 +41,13 @@ def current_book() -> Book:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def is_terminal() -> bool:
+    """Whether stdout is a terminal (or rich is told to act as one: FORCE_COLOR, TTY_COMPATIBLE=1)."""
+    if os.environ.get("TTY_COMPATIBLE") == "1" or os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty()
 
 
 def console() -> Console:

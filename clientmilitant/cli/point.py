@@ -7,14 +7,15 @@ from typing import Optional
 import typer
 
 from clientmilitant import model
-from clientmilitant.cli.common import current_book, escape, say
+from clientmilitant.cli.common import REF_ARGUMENT, current_book, escape, say
 
 app = typer.Typer(help="Add, remove or reorder the points of a section.", no_args_is_help=True)
+POINT_NUMBER = typer.Argument(..., metavar="N", help="The point's number, from 1, as `cm outline show` lists them.")
 
 
 @app.command("add")
 def add(
-    ref: str = typer.Argument(..., metavar="REF"),
+    ref: str = REF_ARGUMENT,
     text: str = typer.Argument(..., help="The point, as you would write it in the plan."),
     position: Optional[int] = typer.Option(None, "--position", min=1, metavar="N", help="Its place, from 1."),
 ) -> None:
@@ -28,7 +29,7 @@ def add(
 
 
 @app.command("remove")
-def remove(ref: str = typer.Argument(..., metavar="REF"), number: int = typer.Argument(..., metavar="N")) -> None:
+def remove(ref: str = REF_ARGUMENT, number: int = POINT_NUMBER) -> None:
     """Remove point N of a section.
 
     Example: cm point remove 2.3 1
@@ -40,8 +41,8 @@ def remove(ref: str = typer.Argument(..., metavar="REF"), number: int = typer.Ar
 
 @app.command("move")
 def move(
-    ref: str = typer.Argument(..., metavar="REF"),
-    number: int = typer.Argument(..., metavar="N"),
+    ref: str = REF_ARGUMENT,
+    number: int = POINT_NUMBER,
     to: int = typer.Option(..., "--to", metavar="M", help="Its new place, from 1."),
 ) -> None:
     """Move point N of a section to place M.

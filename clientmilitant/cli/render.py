@@ -1,12 +1,27 @@
-"""Drawing the outline for a person with rich (imported here, only when a person is reading)."""
+"""Drawing the outline for a person: with rich on a terminal, as plain text in a pipe.
+
+Labels are built once as styled segments. On a terminal rich draws them (colour, wrapping to the
+window); in a pipe or a file the same tree is written as plain text without importing rich at all,
+which keeps `cm outline show | grep …` fast and its lines unwrapped.
+"""
 
 from __future__ import annotations
 
+import sys
+from dataclasses import dataclass, field
 from typing import Any
 
-from clientmilitant.cli.common import console, escape
+from clientmilitant.cli.common import is_terminal
 
 STATUS_STYLES = {"idea": "dim", "draft": "yellow", "revised": "cyan", "final": "green"}
+
+Segment = tuple[str, str]  # (text, rich style or "")
+
+
+@dataclass
+class TreeNode:
+    label: list[Segment]
+    children: list[TreeNode] = field(default_factory=list)
 
 
 def words_label(words: int, target: int | None) -> str:
@@ -15,46 +30,23 @@ def words_label(words: int, target: int | None) -> str:
     return f"{words:,} words" if words else ""
 
 
-def section_label(node: dict[str, Any]) -> str:
+def section_label(node: dict[str, Any]) -> list[Segment]:
     status = node["status"]
-    parts = [
-        f"[bold]{node['number']}[/bold] {escape(node['title'])}",
-        f"[dim]{node['id']}[/dim]",
-        f"[{STATUS_STYLES[status]}]{status}[/{STATUS_STYLES[status]}]",
+    segments: list[Segment] = [
+        (node["number"], "bold"),
+        (" " + node["title"], ""),
+        ("  " + node["id"], "dim"),
+        ("  " + status, STATUS_STYLES[status]),
     ]
     words = words_label(node["words"], node["target"])
     if words:
-        parts.append(words)
+        segments.append(("  " + words, ""))
     if node["sources"]:
         count = len(node["sources"])
-        parts.append(f"[magenta]{count} source{'s' if count > 1 else ''}[/magenta]")
-    return "  ".join(parts)
-
-
-def outline_tree(data: dict[str, Any], show_points: bool, show_sources: bool) -> None:
-    from rich.tree import Tree
-
-    book = data["book"]
-    title = escape(book["title"] or "(untitled)")
-    if book["subtitle"]:
-        title += f" — {escape(book['subtitle'])}"
-    tree = Tree(f"[bold]{title}[/bold]", guide_style="dim")
-    sources = {source["id"]: source for source in data["sources"]}
-
-    def add(branch: Any, node: dict[str, Any]) -> None:
-        child = branch.add(section_label(node))
-        if show_points:
-            for point in node["points"]:
-                child.add(f"[dim]→ {escape(point)}[/dim]")
-        if show_sources:
-            for source_id in node["sources"]:
-                child.add(f"[magenta]↗ {escape(source_line(sources.get(source_id), source_id))}[/magenta]")
-        for sub in node["sections"]:
-            add(child, sub)
-
-    for part in data["parts"]:
-        add(tree, part)
-    console().print(tree)
+        segments.append((f"  {count} source{'s' if count > 1 else ''}", "magenta"))
+    if node.get("open_feedback"):  # only with `cm outline show --feedback`
+        segments.append((f"  {node['open_feedback']} open feedback", "red"))
+    return segments
 
 
 def source_line(source: dict[str, Any] | None, source_id: str) -> str:
@@ -63,3 +55,57 @@ def source_line(source: dict[str, Any] | None, source_id: str) -> str:
     label = source["title"] or source["url"] or source_id
     details = ", ".join(x for x in (source["author"], source["date"]) if x)
     return f"{source_id}: {label}" + (f" ({details})" if details else "")
+
+
+def outline_tree(data: dict[str, Any], show_points: bool, show_sources: bool) -> None:
+    """Print the tree of `overview.outline_data()`."""
+    book = data["book"]
+    title = (book["title"] or "(untitled)") + (f" — {book['subtitle']}" if book["subtitle"] else "")
+    sources = {source["id"]: source for source in data["sources"]}
+
+    def build(node: dict[str, Any]) -> TreeNode:
+        children = [TreeNode([("→ " + point, "dim")]) for point in node["points"]] if show_points else []
+        if show_sources:
+            children += [TreeNode([("↗ " + source_line(sources.get(i), i), "magenta")]) for i in node["sources"]]
+        children += [build(sub) for sub in node["sections"]]
+        return TreeNode(section_label(node), children)
+
+    print_tree(TreeNode([(title, "bold")], [build(part) for part in data["parts"]]))
+
+
+def print_tree(root: TreeNode) -> None:
+    if is_terminal():
+        _print_rich_tree(root)
+    else:
+        sys.stdout.write("".join(line + "\n" for line in plain_tree_lines(root)))
+
+
+def plain_tree_lines(root: TreeNode) -> list[str]:
+    """The tree drawn with the same guides rich uses (├── │ └──), one line per node."""
+    lines = ["".join(text for text, _ in root.label)]
+
+    def draw(children: list[TreeNode], prefix: str) -> None:
+        for i, child in enumerate(children):
+            last = i == len(children) - 1
+            lines.append(prefix + ("└── " if last else "├── ") + "".join(text for text, _ in child.label))
+            draw(child.children, prefix + ("    " if last else "│   "))
+
+    draw(root.children, "")
+    return lines
+
+
+def _print_rich_tree(root: TreeNode) -> None:
+    from rich.text import Text
+    from rich.tree import Tree
+
+    from clientmilitant.cli.common import console
+
+    def add(branch: Tree, node: TreeNode) -> None:
+        child = branch.add(Text.assemble(*node.label))
+        for sub in node.children:
+            add(child, sub)
+
+    tree = Tree(Text.assemble(*root.label), guide_style="dim")
+    for child in root.children:
+        add(tree, child)
+    console().print(tree)

@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from clientmilitant import model
-from clientmilitant.cli.common import current_book, escape, say
+from clientmilitant.cli.common import REF_ARGUMENT, current_book, escape, say
 
 app = typer.Typer(help="Add, move, rename, set or remove sections (a REF is a number like 2.1, or an id).", no_args_is_help=True)
 
@@ -65,7 +65,7 @@ def move(
 
 @app.command("rename")
 def rename(
-    ref: str = typer.Argument(..., metavar="REF"),
+    ref: str = REF_ARGUMENT,
     title: str = typer.Argument(..., help="The new title; the id stays."),
 ) -> None:
     """Give a section a new title (its id and chapter file stay the same).
@@ -79,7 +79,7 @@ def rename(
 
 @app.command("set")
 def set_(
-    ref: str = typer.Argument(..., metavar="REF"),
+    ref: str = REF_ARGUMENT,
     status: Optional[str] = typer.Option(None, "--status", help=f"One of {', '.join(model.STATUSES)}."),
     target: Optional[int] = typer.Option(None, "--target", min=0, help="Target length in words (0 clears it)."),
     notes: Optional[str] = typer.Option(None, "--notes", help="Your remarks on the section ('' clears them)."),
@@ -101,7 +101,7 @@ def set_(
 
 @app.command("remove")
 def remove(
-    ref: str = typer.Argument(..., metavar="REF"),
+    ref: str = REF_ARGUMENT,
     force: bool = typer.Option(False, "--force", help="Also remove sub-sections and sections with text."),
 ) -> None:
     """Remove a section. Chapter text is never deleted: it is set aside in removed/.

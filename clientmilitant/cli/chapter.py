@@ -1,0 +1,72 @@
+"""`cm chapter …`: open a section's text in your editor, or print its path for scripts."""
+
+from __future__ import annotations
+
+import typer
+
+from clientmilitant.cli.common import JSON_OPTION, current_book, escape, print_json, say
+
+app = typer.Typer(
+    help="Write a section's text: open chapters/<id>.md in your editor, or print its path.", no_args_is_help=True
+)
+
+
+@app.command("edit")
+def edit(ref: str = typer.Argument(..., metavar="REF", help="The section: its number (2.1) or its id.")) -> None:
+    """Open the section's chapter in $VISUAL, else $EDITOR, else nano or vi.
+
+    A missing chapter is first created with the section's plan (points, sources) in an HTML
+    comment that the export leaves out; a section still at `idea` moves to `draft`.
+
+    Example: cm chapter edit 2.1
+    """
+    from clientmilitant.chapters import editor_command, ensure_chapter, open_in_editor
+    from clientmilitant.fsutil import display_path
+    from clientmilitant.words import count_words
+
+    book = current_book()
+    command = editor_command()  # before creating anything: no editor, no new file
+    chapter = ensure_chapter(book, chapter_ref(ref))
+    located = chapter.located
+    if chapter.created:
+        note = " (status idea → draft)" if chapter.drafted else ""
+        path, title = escape(display_path(chapter.path)), escape(located.section.title)
+        say(f"created [bold]{path}[/bold] for {located.number} {title}{note}")
+    open_in_editor(command, chapter.path)
+    words = count_words(book.read_text(chapter.path, "this chapter"))
+    target = f" of {located.section.target:,}" if located.section.target else ""
+    say(f"{located.number} {escape(located.section.title)}: {words:,}{target} words")
+
+
+@app.command("path")
+def path(
+    ref: str = typer.Argument(..., metavar="REF", help="The section: its number (2.1) or its id."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Print the path of the section's chapter file (it may not exist yet), for scripts:
+    `$EDITOR $(cm chapter path 2.1)`.
+
+    Example: cm chapter path 2.1
+    """
+    from clientmilitant.chapters import chapter_path
+    from clientmilitant.fsutil import display_path
+
+    book = current_book()
+    located, chapter = chapter_path(book, book.load(), chapter_ref(ref))
+    if as_json:
+        print_json(
+            {
+                "number": located.number,
+                "id": located.section.id,
+                "path": str(chapter.relative_to(book.root)),
+                "exists": chapter.exists(),
+            }
+        )
+        return
+    print(display_path(chapter))
+
+
+def chapter_ref(ref: str) -> str:
+    """Also accept the chapter's file name (`chapters/web20.md`), as shell completion would give it."""
+    name = ref.rsplit("/", 1)[-1]
+    return name[:-3] if name.endswith(".md") else ref

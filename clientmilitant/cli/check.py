@@ -1,0 +1,55 @@
+"""`cm check`: lint the whole book; exit status 1 when it finds an error (warnings alone: 0)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json
+from clientmilitant.errors import Failed
+
+if TYPE_CHECKING:
+    from clientmilitant.checks import Report
+
+LEVEL_STYLES = {"error": "bold red", "warning": "yellow"}
+
+
+def check(as_json: bool = JSON_OPTION) -> None:
+    """Check the whole book: outline, chapter files, links between chapters, sources, cover.
+
+    Errors (exit status 1): an invalid outline (file:line:col), duplicate ids, sources missing
+    from the registry, links to a #id that does not exist, a missing cover, a chapter file
+    leading outside chapters/, a chapter that is not UTF-8. Warnings (exit status 0): chapter
+    files no section owns, drafted sections without text, sources linked nowhere, a book without
+    a title, chapters over 150% of their target, a heading whose {#id} is a section's id.
+
+    Example: cm check --json | jq '.findings[] | select(.level == "error")'
+    """
+    from clientmilitant.checks import check_book
+
+    report = check_book(current_book())
+    if as_json:
+        print_json(report.data())
+    else:
+        show_report(report)
+    if report.errors:
+        count = len(report.errors)
+        raise Failed(f"check found {count} error{'s' if count > 1 else ''}")
+
+
+def show_report(report: Report) -> None:
+    """One line per finding, `place: level [code] section: message`, and what to do under it."""
+    out = console()
+    for finding in report.findings:
+        style = LEVEL_STYLES[finding.level]
+        head = f"[bold]{escape(finding.place)}[/bold]: " if finding.place else ""
+        section = f"{escape(finding.section)}: " if finding.section else ""
+        line = (
+            f"{head}[{style}]{finding.level}[/{style}] [dim]\\[{finding.code}][/dim] {section}{escape(finding.message)}"
+        )
+        out.print(line, soft_wrap=True)  # one finding, one line: grep and editors read it whole
+        out.print(f"    → {escape(finding.hint)}", style="dim", soft_wrap=True)
+    errors, warnings = len(report.errors), len(report.warnings)
+    if not report.findings:
+        out.print("[green]no problems found[/green]")
+    else:
+        out.print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}")

@@ -1,0 +1,94 @@
+"""`cm stats`: words written against the targets, for every section, part and the whole book."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json
+
+BAR_WIDTH = 12
+
+
+def stats(as_json: bool = JSON_OPTION) -> None:
+    """Show words written, target, progress and status of every section, with subtotals per part
+    and for the book, an estimate of pages and how many sections are at each status.
+
+    A part counts the words of all its sub-sections; without a target of its own, its target is
+    the sum of theirs.
+
+    Example: cm stats --json | jq '.book.percent'
+    """
+    from clientmilitant.stats import book_stats
+
+    book = current_book()
+    data = book_stats(book, book.load())
+    if as_json:
+        print_json(data)
+        return
+    stats_table(data)
+    from clientmilitant.cli.feedback import print_open_by_part  # readers' feedback (cm feedback)
+
+    print_open_by_part(book)
+
+
+def progress_bar(value: int | None) -> str:
+    """A bar of BAR_WIDTH cells and the percentage, drawn with text so it reads without colour."""
+    if value is None:
+        return ""
+    filled = min(BAR_WIDTH, round(BAR_WIDTH * value / 100))
+    style = "green" if value >= 100 else "yellow" if value >= 50 else "red"
+    if value > 150:
+        style = "magenta"
+    bar = "█" * filled + "░" * (BAR_WIDTH - filled)
+    return f"[{style}]{bar}[/{style}] {value:>3}%"
+
+
+def number(value: int | None) -> str:
+    return f"{value:,}" if value else ""
+
+
+def stats_table(data: dict[str, Any]) -> None:
+    from rich import box
+    from rich.table import Table
+
+    from clientmilitant.cli.render import STATUS_STYLES
+
+    table = Table(box=box.SIMPLE_HEAD, show_footer=True, pad_edge=False, show_edge=False)
+    table.add_column("№", footer="", no_wrap=True)
+    table.add_column("Section", footer=f"[bold]{escape(data['book']['title'] or 'The book')}[/bold]")
+    table.add_column("Status")
+    table.add_column("Words", justify="right", footer=f"[bold]{number(data['book']['words']) or '0'}[/bold]")
+    table.add_column("Target", justify="right", footer=f"[bold]{number(data['book']['target'])}[/bold]")
+    table.add_column("Progress", footer=progress_bar(data["book"]["percent"]), no_wrap=True)
+    table.add_column("Pages", justify="right", footer=f"[bold]{data['book']['pages']:g}[/bold]")
+
+    def add(node: dict[str, Any]) -> None:
+        status = node["status"]
+        style = "bold" if node["depth"] == 1 else ""
+        indent = "  " * (node["depth"] - 1)
+        title = f"{indent}{escape(node['title'])}"
+        table.add_row(
+            f"[{style}]{node['number']}[/{style}]" if style else node["number"],
+            f"[{style}]{title}[/{style}]" if style else title,
+            f"[{STATUS_STYLES[status]}]{status}[/{STATUS_STYLES[status]}]",
+            number(node["total_words"]),
+            number(node["total_target"]),
+            progress_bar(node["percent"]),
+            f"{node['pages']:g}" if node["total_words"] else "",
+        )
+        for child in node["sections"]:
+            add(child)
+
+    for index, part in enumerate(data["parts"]):
+        if index:
+            table.add_section()
+        add(part)
+    out = console()
+    out.print(table)
+    book = data["book"]
+    estimate = f"≈ {book['pages']:g} pages written at {data['words_per_page']} words a page"
+    if book["target_pages"]:
+        estimate += f", {book['target_pages']:g} planned"
+    counts = ", ".join(f"{count} {status}" for status, count in data["statuses"].items())
+    out.print(estimate)
+    out.print(f"Sections by status: {counts}")
