@@ -1,7 +1,9 @@
-"""`cm outline …`: show the plan, import it from a plan text."""
+"""`cm outline …`: show the plan, import it from a plan text, export it as a blog post."""
 
 from __future__ import annotations
 
+import sys
+from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -17,6 +19,7 @@ def show(
     depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1, help="Show only this many levels (1 = parts)."),
     points: bool = typer.Option(True, "--points/--no-points", help="Show each section's points."),
     sources: bool = typer.Option(False, "--sources", "-s", help="List the linked source posts under each section."),
+    feedback: bool = typer.Option(False, "--feedback", help="Mark the sections with open readers' feedback (count)."),
     as_json: bool = JSON_OPTION,
 ) -> None:
     """Show the plan as a tree: number, title, id, status, words written, sources.
@@ -27,6 +30,10 @@ def show(
 
     book = current_book()
     data = outline_data(book, book.load(), depth)
+    if feedback:
+        from clientmilitant.feedback import mark_open_feedback
+
+        mark_open_feedback(book, data["parts"])
     if as_json:
         print_json(data)
         return
@@ -67,3 +74,50 @@ def import_(
         + (f" ({result.plan.skipped_lines} lines before the first part skipped)" if result.plan.skipped_lines else "")
     )
 
+
+class PlanFormat(str, Enum):
+    markdown = "markdown"
+    html = "html"
+
+
+@app.command("export")
+def export(
+    fmt: PlanFormat = typer.Option(
+        PlanFormat.markdown,
+        "--format",
+        "-f",
+        help="markdown: the post's `1.1 -` and `->` lines; html: a fragment to paste.",
+    ),
+    depth: Optional[int] = typer.Option(
+        None, "--depth", "-d", min=1, help="Publish only this many levels (1 = parts)."
+    ),
+    points: bool = typer.Option(True, "--points/--no-points", help="Publish each section's points."),
+    intro: Optional[Path] = typer.Option(
+        None, "--intro", metavar="FILE", help="A Markdown text to put above the plan (the post's introduction)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
+    ),
+) -> None:
+    """Publish the plan as a blog post, for readers to comment on: numbered parts and sections,
+    `->` points (Markdown) or nested lists (an HTML fragment), cited posts as links.
+
+    Example: cm outline export --format html --intro intro.md -o plan.html
+    """
+    from clientmilitant.feedback import feedback_path
+    from clientmilitant.fsutil import atomic_write, display_path
+    from clientmilitant.planexport import export_plan, read_intro
+
+    intro_text = read_intro(intro) if intro is not None else None
+    book = current_book()
+    text = export_plan(book.load(), fmt.value, depth, points, intro_text)
+    if output is None:
+        sys.stdout.write(text)
+        return
+    if output.is_dir():
+        raise typer.BadParameter(f"{display_path(output)} is a folder; give a file name", param_hint="'-o'")
+    if output.resolve() in (book.outline_path.resolve(), feedback_path(book).resolve()):
+        message = f"{display_path(output)} is the book's own file; give another name"
+        raise typer.BadParameter(message, param_hint="'-o'")
+    atomic_write(output, text)
+    say(f"wrote the plan ({fmt.value}) to [bold]{escape(display_path(output))}[/bold]")
