@@ -15,6 +15,7 @@ from clientmilitant.cli import feedback as feedback_cli
 from clientmilitant.cli import outline as outline_cli
 from clientmilitant.cli import point as point_cli
 from clientmilitant.cli import section as section_cli
+from clientmilitant.cli import source as source_cli
 from clientmilitant.cli import stats as stats_cli
 from clientmilitant.cli.common import OPTIONS
 from clientmilitant.errors import CmError
@@ -56,6 +57,7 @@ app.add_typer(outline_cli.app, name="outline")
 app.add_typer(section_cli.app, name="section")
 app.add_typer(point_cli.app, name="point")
 app.add_typer(book_cli.app, name="book")
+app.add_typer(source_cli.app, name="source")
 app.command("init")(book_cli.init)
 app.command("undo")(book_cli.undo)
 app.add_typer(chapter_cli.app, name="chapter")

@@ -1,0 +1,79 @@
+"""What every importer gives: posts with their metadata, Markdown text and comments.
+
+Also the one place where HTML bodies (feeds, WXR, Movable Type) become Markdown, through the
+pandoc that pypandoc-binary installs: all the bodies of a file go through one pandoc run.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass, field
+
+from clientmilitant.errors import Failed
+from clientmilitant.sources.archive import Comment
+
+
+@dataclass
+class Post:
+    """A post found in an imported file. `where` is `file:line` for messages and the archive."""
+
+    title: str
+    date: str  # ISO 8601 day ('2007-12-13'), or '' when the file does not say
+    text: str  # Markdown
+    where: str
+    author: str = ""
+    url: str = ""
+    site: str = ""
+    comments: list[Comment] = field(default_factory=list)
+    # The plain-text dump could not tell where the post ends and the first comment begins: the
+    # importer settles it (see textdump.PendingSplit) once it knows the posts already archived.
+    pending: object | None = None
+
+
+# Markdown as plain as pandoc writes it: no raw HTML, no attributes, no divs or spans; and
+# without `smart`, so that « », ’ and … stay the characters the author typed.
+PANDOC_MARKDOWN = (
+    "markdown-raw_html-native_divs-native_spans-fenced_divs-bracketed_spans"
+    "-header_attributes-link_attributes-inline_code_attributes-fenced_code_attributes-smart"
+)
+
+
+def html_to_markdown(bodies: list[str]) -> list[str]:
+    """Each HTML fragment as Markdown, converted in a single pandoc run (one start-up, not N)."""
+    if not bodies:
+        return []
+    if not any(body.strip() for body in bodies):
+        return ["" for _ in bodies]
+    import pypandoc
+
+    marker = f"CMSPLIT{secrets.token_hex(8)}"
+    joined = "".join(f"<p>{marker}</p>\n{body}\n" for body in bodies)
+    try:
+        output = pypandoc.convert_text(joined, PANDOC_MARKDOWN, format="html", extra_args=["--wrap=none"], sandbox=True)
+    except (RuntimeError, OSError) as error:
+        raise Failed(f"pandoc could not convert the HTML of the posts: {error}") from None
+    pieces = re.split(rf"^{marker}\s*$", output, flags=re.M)
+    if len(pieces) != len(bodies) + 1:
+        raise Failed("pandoc's output could not be split back into posts")
+    return [piece.strip("\n") for piece in pieces[1:]]
+
+
+def text_to_markdown(lines: list[str]) -> str:
+    """Plain text as Markdown: lines kept as written, blank runs made one, no accidental code block.
+
+    A paragraph's first line indented by four spaces would become a code block; its indentation
+    goes. Lines inside a paragraph keep theirs (Markdown reads them as the paragraph's text)."""
+    result: list[str] = []
+    for line in lines:
+        line = line.rstrip()
+        if not line.strip():
+            if result and result[-1] != "":
+                result.append("")
+            continue
+        if not result or result[-1] == "":
+            line = line.lstrip()
+        result.append(line)
+    while result and result[-1] == "":
+        result.pop()
+    return "\n".join(result)
