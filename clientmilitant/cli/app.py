@@ -11,6 +11,7 @@ from clientmilitant import __version__
 from clientmilitant.cli import book as book_cli
 from clientmilitant.cli import chapter as chapter_cli
 from clientmilitant.cli import check as check_cli
+from clientmilitant.cli import export as export_cli
 from clientmilitant.cli import feedback as feedback_cli
 from clientmilitant.cli import outline as outline_cli
 from clientmilitant.cli import point as point_cli
@@ -64,6 +65,7 @@ app.add_typer(chapter_cli.app, name="chapter")
 app.command("stats")(stats_cli.stats)
 app.command("check")(check_cli.check)
 app.add_typer(feedback_cli.app, name="feedback")
+app.add_typer(export_cli.app, name="export")
 
 
 def main() -> None:

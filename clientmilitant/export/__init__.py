@@ -1,0 +1,167 @@
+"""Exporting the book through pandoc: Markdown manuscript, EPUB 3, docx, standalone HTML.
+
+The pipeline: load the outline and the chapter files → `assemble` (pure: one Markdown document with
+typed metadata) → `pandoc.run` (one pandoc process, cm's Lua filters) → the file, written atomically.
+`export_book` is the service the CLI calls; it returns plain data and reports its steps to a
+`progress` callback instead of printing.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from clientmilitant import model
+from clientmilitant.book import Book
+from clientmilitant.errors import CmError, Failed, NotFound
+from clientmilitant.fsutil import atomic_write, display_path, inside
+
+FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html"}
+PACKAGE = Path(__file__).parent
+DEFAULT_CSS = PACKAGE / "epub.css"
+CHAPTERS_FILTER = PACKAGE / "filters" / "chapters.lua"
+FRENCH_FILTER = PACKAGE / "filters" / "french.lua"
+TOC_DEPTH = 2
+
+
+@dataclass
+class ExportOptions:
+    """What `cm export FORMAT …` asks for."""
+
+    format: str
+    output: Path | None = None
+    parts: tuple[str, ...] = ()  # --part
+    refs: tuple[str, ...] = ()  # --only
+    statuses: tuple[str, ...] = ()
+    drafts: bool = False
+    french_typography: bool = True
+    css: Path | None = None
+    pandoc: str | None = None
+
+
+@dataclass
+class ExportResult:
+    """What an export produced, for the CLI to show (or print as JSON)."""
+
+    format: str
+    output: Path
+    sections: list[dict] = field(default_factory=list)  # number, id, title, text (bool)
+    chapters: int = 0
+    sources: int = 0
+    warnings: list[str] = field(default_factory=list)
+    identifier: str = ""
+    identifier_created: bool = False
+    french_typography: bool = False
+
+
+def default_output(book: Book, title: str, fmt: str) -> Path:
+    """`build/<slug of the title>.<ext>` in the book's folder."""
+    return book.root / "build" / f"{model.slugify(title or 'book')}.{FORMATS[fmt]}"
+
+
+def export_book(
+    book: Book, options: ExportOptions, progress: Callable[[str], None] = lambda step: None
+) -> ExportResult:
+    """Export the book; nothing is written (output or outline) unless pandoc succeeds."""
+    from clientmilitant.export import assemble, pandoc
+
+    if options.format not in FORMATS:
+        raise CmError(f"no export format '{options.format}'", f"one of: {', '.join(FORMATS)}")
+    progress("reading the book")
+    outline = book.load()
+    exported = assemble.select(outline, assemble.Selection(options.parts, options.refs, options.statuses))
+    chapters = {
+        entry.located.section.id: book.chapter_text(entry.located.section.id) for entry in exported if entry.full
+    }
+    new_identifier = ""
+    if options.format == "epub" and not outline.book.identifier:
+        new_identifier = f"urn:uuid:{uuid.uuid4()}"
+    progress(f"assembling {len(exported)} sections")
+    assembly = assemble.assemble(outline, exported, chapters, drafts=options.drafts, identifier=new_identifier)
+    french = options.french_typography and assembly.metadata["lang"].lower().startswith("fr")
+    french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
+    inputs = [book.outline_path] + [book.root / file for file in assembly.chapter_files]
+    filters = [CHAPTERS_FILTER, FRENCH_FILTER] if french else [CHAPTERS_FILTER]
+    arguments = ["-f", "markdown", *(f"--lua-filter={path}" for path in filters)]
+    arguments += ["--resource-path", os.pathsep.join([str(book.root), str(book.chapters_dir)])]
+    arguments += format_arguments(book, outline, options, assembly.depth, inputs)
+    program = pandoc.find_pandoc(options.pandoc)
+    progress(f"running pandoc ({len(assembly.chapter_files)} chapter files)")
+    texts = {f"chapters/{section_id}.md": text for section_id, text in chapters.items() if text}
+    result = pandoc.run(program, arguments, assembly.markdown, reproducible_env(inputs), texts)
+    data = result.output
+    if options.format == "markdown":
+        data = assemble.metadata_block(assembly.metadata).encode("utf-8") + b"\n" + data
+    if new_identifier:
+        with book.edit("export: identifier") as change:
+            if not change.outline.book.identifier:  # another export may have set one meanwhile: keep it
+                change.outline.book.identifier = new_identifier
+    output = options.output or default_output(book, outline.book.title, options.format)
+    progress(f"writing {display_path(output)}")
+    try:
+        atomic_write(output, data)
+    except OSError as error:
+        raise Failed(f"{display_path(output)}: cannot write the {options.format}: {error.strerror}") from None
+    return ExportResult(
+        format=options.format,
+        output=output,
+        sections=[
+            {"number": e.located.number, "id": e.located.section.id, "title": e.located.section.title, "text": e.full}
+            for e in assembly.sections
+        ],
+        chapters=len(assembly.chapter_files),
+        sources=len(assembly.sources),
+        warnings=result.warnings,
+        identifier=assembly.metadata["identifier"],
+        identifier_created=bool(new_identifier),
+        french_typography=french,
+    )
+
+
+def format_arguments(
+    book: Book, outline: model.Outline, options: ExportOptions, depth: int, inputs: list[Path]
+) -> list[str]:
+    """pandoc's options for one format; the stylesheet and cover are added to `inputs` (their dates count)."""
+    fmt = options.format
+    css = stylesheet(options.css) if fmt in ("epub", "html") else None
+    if options.css and fmt not in ("epub", "html"):
+        raise CmError(f"--css is for epub and html, not {fmt}")
+    if css:
+        inputs.append(css)
+    if fmt == "markdown":
+        return ["-t", "markdown", "--wrap=none"]
+    if fmt == "docx":
+        return ["-t", "docx", "--toc", f"--toc-depth={TOC_DEPTH}"]
+    if fmt == "html":
+        return ["-t", "html5", "-s", "--embed-resources", "--toc", f"--toc-depth={TOC_DEPTH}", "--css", str(css)]
+    arguments = ["-t", "epub3", "--toc", f"--toc-depth={TOC_DEPTH}", f"--split-level={depth}", "--css", str(css)]
+    if outline.book.cover:
+        cover = book.root / outline.book.cover
+        if not cover.is_file():
+            raise NotFound(f"book.cover '{outline.book.cover}': no such file", "cm book set cover PATH, or '' for none")
+        inside(book.root, cover, "book.cover")
+        inputs.append(cover)
+        arguments += ["--epub-cover-image", str(cover)]
+    return arguments
+
+
+def stylesheet(css: Path | None) -> Path:
+    """The shipped stylesheet, or the author's `--css FILE` instead of it."""
+    if css is None:
+        return DEFAULT_CSS
+    if not css.is_file():
+        raise NotFound(f"--css {display_path(css)}: no such file")
+    return css.absolute()
+
+
+def reproducible_env(inputs: list[Path]) -> dict[str, str]:
+    """pandoc's environment with SOURCE_DATE_EPOCH: the caller's, else the newest input's date, so
+    that exporting an unchanged book twice gives the same bytes (EPUB dates, zip entries)."""
+    env = dict(os.environ)
+    if not env.get("SOURCE_DATE_EPOCH"):
+        newest = max((path.stat().st_mtime for path in inputs if path.exists()), default=0)
+        env["SOURCE_DATE_EPOCH"] = str(int(newest))
+    return env

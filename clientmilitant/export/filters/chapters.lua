@@ -1,0 +1,166 @@
+--[[ chapters.lua — cm's assembly filter: each chapter file read on its own, then fitted into the book.
+
+cm hands pandoc one document: the outline's headings, and each chapter's Markdown as a code block
+of class `cm-chapter` (attributes: file, section, level). This filter replaces every such block by
+the chapter read with pandoc.read, in this same pandoc process, so that:
+  - footnotes are resolved inside their chapter: two chapters may both use [^1] (read together,
+    pandoc 3.9 would give chapter 1 the text of chapter 2's note);
+  - a chapter starting with `---` is never a metadata block (the reader has no
+    yaml_metadata_block), so its prose stays and the book's title cannot be replaced;
+  - HTML comments (the chapter template keeps the plan in one) are dropped: a `--` inside one
+    breaks EPUB (RSC-016);
+  - the chapter's headings go below every outline level (the shallowest one at `level`), out of the
+    table of contents (class unlisted), so the EPUB is split at sections only;
+  - every identifier of the chapter becomes `<section>--<id>`: two « Conclusion » never clash;
+  - a link `#anchor` goes to the chapter's own heading or span with that id (`#conclusion`), else
+    to the section with that id (pandoc rewrites it across EPUB files): the rule `cm check` uses;
+    a link that leads nowhere stops the export, naming the chapter file.
+One walk over each chapter's tree (the walks are most of this filter's cost); a second one only
+for a chapter whose own heading took a section's id.
+
+Around each read it writes `cm-chapter <file>` and `cm-chapter-end` lines on stderr, so that cm can
+tell which chapter a pandoc warning (with lines counted inside that chapter) is about.
+]]
+
+local MAX_LEVEL = 6
+
+local function note(text)
+  io.stderr:write(text, '\n')
+end
+
+local function fail(message)
+  error('cm-error: ' .. message, 0)
+end
+
+local function is_comment(raw)
+  return raw.format:match('^html') and raw.text:match('^%s*<!%-%-') and raw.text:match('%-%->%s*$')
+end
+
+local function drop_comment(raw)
+  if is_comment(raw) then
+    return {}
+  end
+end
+
+-- Identifiers of the outer document (section headings, source lists), before chapters go in.
+local function outer_identifiers(doc)
+  local known = {}
+  local function remember(element)
+    if element.identifier and element.identifier ~= '' then
+      known[element.identifier] = true
+    end
+  end
+  doc:walk({ Header = remember, Div = remember, Span = remember })
+  return known
+end
+
+-- The shallowest heading level among the chapter's top-level blocks (a heading nested in a div or
+-- a quote is rare; it is kept at `level` or below anyway).
+local function shallowest_heading(blocks)
+  local shallowest = nil
+  for _, block in ipairs(blocks) do
+    if block.t == 'Header' and (not shallowest or block.level < shallowest) then
+      shallowest = block.level
+    end
+  end
+  return shallowest
+end
+
+-- The chapter's blocks, fitted into the book, in one walk over its tree; `known` holds the book's
+-- identifiers (section ids first), `pending` gets the links to check once every chapter is in.
+local function fit_chapter(block, known, pending)
+  local file = block.attributes.file
+  local section = block.attributes.section
+  local level = tonumber(block.attributes.level) or 2
+  note('cm-chapter\t' .. file)
+  local ok, doc = pcall(pandoc.read, block.text, 'markdown-yaml_metadata_block')
+  note('cm-chapter-end')
+  if not ok then
+    fail(file .. ': ' .. tostring(doc))
+  end
+  local shift = level - (shallowest_heading(doc.blocks) or level)
+  local locals, to_sections = {}, {}
+  local function prefix(element)
+    if element.identifier ~= '' then
+      locals[element.identifier] = true
+      element.identifier = section .. '--' .. element.identifier
+      known[element.identifier] = true
+      return element
+    end
+  end
+  doc = doc:walk({
+    RawBlock = drop_comment,
+    RawInline = drop_comment,
+    Header = function(header)
+      header.level = math.max(level, math.min(header.level + shift, MAX_LEVEL))
+      if not header.classes:includes('unlisted') then
+        header.classes:insert('unlisted')
+      end
+      prefix(header)
+      return header
+    end,
+    Link = function(link)
+      prefix(link)
+      local target = link.target:match('^#(.+)$')
+      if target and known[target] then
+        to_sections[target] = true
+      elseif target then
+        -- not a section: an anchor of this same chapter, prefixed like its identifiers
+        link.target = '#' .. section .. '--' .. target
+        table.insert(pending, { file = file, target = target, prefixed = section .. '--' .. target })
+      end
+      return link
+    end,
+    Div = prefix,
+    Span = prefix,
+    CodeBlock = prefix,
+    Code = prefix,
+    Image = prefix,
+    Table = prefix,
+    Figure = prefix,
+  })
+  -- A heading of this chapter that took a section's id hides that section from the chapter's
+  -- links (as `cm check` warns): rare, so only then a second walk sends those links to the heading.
+  local hidden = {}
+  for target in pairs(to_sections) do
+    if locals[target] then
+      hidden[target] = true
+    end
+  end
+  if next(hidden) then
+    doc = doc:walk({
+      Link = function(link)
+        local target = link.target:match('^#(.+)$')
+        if target and hidden[target] then
+          link.target = '#' .. section .. '--' .. target
+          return link
+        end
+      end,
+    })
+  end
+  return doc.blocks
+end
+
+function Pandoc(doc)
+  local known = outer_identifiers(doc)
+  local pending = {}
+  local blocks = pandoc.Blocks({})
+  for _, block in ipairs(doc.blocks) do
+    if block.t == 'CodeBlock' and block.classes:includes('cm-chapter') then
+      blocks:extend(fit_chapter(block, known, pending))
+    else
+      blocks:insert(block)
+    end
+  end
+  local dangling = {}
+  for _, link in ipairs(pending) do
+    if not known[link.prefixed] then
+      table.insert(dangling, link.file .. ': the link to #' .. link.target .. ' leads nowhere in this book')
+    end
+  end
+  if #dangling > 0 then
+    fail(table.concat(dangling, '\n'))
+  end
+  doc.blocks = blocks
+  return doc
+end
