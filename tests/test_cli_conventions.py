@@ -91,8 +91,11 @@ def test_version(cm):
 def test_shell_completion_is_offered(cm):
     help_text = cm("--help").ok().stdout
     assert "--install-completion" in help_text and "--show-completion" in help_text
-    script = cm("--show-completion", env={"SHELL": "/bin/bash"}).ok().stdout  # typer reads the shell from $SHELL
+    # What --install-completion writes, asked for the shell by name (detection reads the process tree).
+    script = cm(env={"_CM_COMPLETE": "source_bash"}).ok().stdout
     assert "_cm_completion" in script and "complete " in script
+    words = cm(env={"_CM_COMPLETE": "complete_bash", "COMP_WORDS": "cm outl", "COMP_CWORD": "1"}).ok().stdout
+    assert words.split() == ["outline"]
 
 
 # --- exit statuses ------------------------------------------------------------------------------
