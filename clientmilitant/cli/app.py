@@ -1,33 +1,40 @@
-"""The `cm` command: the root app, one sub-app per noun, and the one place errors become exit codes."""
+"""The `cm` command: the root app, one sub-app per noun, and the one place errors become exit codes.
+
+Commands are registered lazily: typer inspects every registered function when it runs, which
+for all of cm's commands costs more than the whole work of `cm outline show`. So `main()` builds
+the root with only the noun the command line names (`cm outline …` loads cli/outline.py alone),
+and with every noun for `cm --help`, completion, or a word it does not know.
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
 import sys
 from typing import Optional
 
 import typer
 
 from clientmilitant import __version__
-from clientmilitant.cli import book as book_cli
-from clientmilitant.cli import chapter as chapter_cli
-from clientmilitant.cli import check as check_cli
-from clientmilitant.cli import export as export_cli
-from clientmilitant.cli import feedback as feedback_cli
-from clientmilitant.cli import outline as outline_cli
-from clientmilitant.cli import point as point_cli
-from clientmilitant.cli import section as section_cli
-from clientmilitant.cli import source as source_cli
-from clientmilitant.cli import stats as stats_cli
 from clientmilitant.cli.common import OPTIONS
 from clientmilitant.errors import CmError
 
-app = typer.Typer(
-    name="cm",
-    help="cm — write a book from its plan: outline, chapters, sources, progress, export.",
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+# name on the command line → (module in clientmilitant.cli, attribute): a Typer sub-app or a function
+NOUNS = {
+    "outline": ("outline", "app"),
+    "section": ("section", "app"),
+    "point": ("point", "app"),
+    "book": ("book", "app"),
+    "init": ("book", "init"),
+    "undo": ("book", "undo"),
+    "chapter": ("chapter", "app"),
+    "stats": ("stats", "stats"),
+    "check": ("check", "check"),
+    "source": ("source", "app"),
+    "feedback": ("feedback", "app"),
+    "export": ("export", "app"),
+}
+ROOT_OPTIONS_WITH_VALUE = ("--outline",)
 
 
 def _version(value: bool) -> None:
@@ -36,7 +43,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     outline: Optional[str] = typer.Option(
         None,
@@ -54,24 +60,51 @@ def root(
     OPTIONS.outline = outline
 
 
-app.add_typer(outline_cli.app, name="outline")
-app.add_typer(section_cli.app, name="section")
-app.add_typer(point_cli.app, name="point")
-app.add_typer(book_cli.app, name="book")
-app.add_typer(source_cli.app, name="source")
-app.command("init")(book_cli.init)
-app.command("undo")(book_cli.undo)
-app.add_typer(chapter_cli.app, name="chapter")
-app.command("stats")(stats_cli.stats)
-app.command("check")(check_cli.check)
-app.add_typer(feedback_cli.app, name="feedback")
-app.add_typer(export_cli.app, name="export")
+def build(names: list[str] | None = None) -> typer.Typer:
+    """The root app with the given nouns registered (all of them by default)."""
+    app = typer.Typer(
+        name="cm",
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
+    app.callback()(root)
+    for name in names or NOUNS:
+        module_name, attribute = NOUNS[name]
+        target = getattr(importlib.import_module(f"clientmilitant.cli.{module_name}"), attribute)
+        if isinstance(target, typer.Typer):
+            app.add_typer(target, name=name)
+        else:
+            app.command(name)(target)
+    return app
+
+
+def requested_noun(arguments: list[str]) -> str | None:
+    """The noun a command line asks for (`cm --outline x outline show` → outline), if cm knows it."""
+    skip_value = False
+    for argument in arguments:
+        if skip_value:
+            skip_value = False
+        elif argument in ROOT_OPTIONS_WITH_VALUE:
+            skip_value = True
+        elif not argument.startswith("-"):
+            return argument if argument in NOUNS else None
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`from clientmilitant.cli.app import app`: the whole app, for tests and documentation tools."""
+    if name == "app":
+        return build()
+    raise AttributeError(name)
 
 
 def main() -> None:
     """Entry point: run the app; a CmError becomes one line on stderr and its exit status."""
+    completing = "_CM_COMPLETE" in os.environ  # shell completion needs every command
+    noun = None if completing else requested_noun(sys.argv[1:])
     try:
-        app(prog_name="cm")
+        build([noun] if noun else None)(prog_name="cm")
     except CmError as error:
         sys.stderr.write(f"cm: {error}\n")
         sys.exit(error.exit_code)
@@ -80,3 +113,4 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:  # `cm outline show | head`
         sys.exit(0)
+
