@@ -27,6 +27,17 @@ def words_by_section(book: Book, outline: model.Outline) -> dict[str, int]:
     return words
 
 
+def section_identity(section: model.Section, path: tuple[int, ...]) -> dict[str, Any]:
+    """The keys that open every section in cm's JSON: number, id, title, depth, status."""
+    return {
+        "number": model.format_number(path),
+        "id": section.id,
+        "title": section.title,
+        "depth": len(path),
+        "status": section.effective_status,
+    }
+
+
 def outline_data(book: Book, outline: model.Outline, depth: int | None = None) -> dict[str, Any]:
     """The whole book as JSON-ready data; `depth` keeps only the first levels of sections."""
     words = words_by_section(book, outline)
@@ -34,11 +45,7 @@ def outline_data(book: Book, outline: model.Outline, depth: int | None = None) -
     def node(section: model.Section, path: tuple[int, ...]) -> dict[str, Any]:
         children = section.sections if depth is None or len(path) < depth else []
         return {
-            "number": model.format_number(path),
-            "id": section.id,
-            "title": section.title,
-            "depth": len(path),
-            "status": section.effective_status,
+            **section_identity(section, path),
             "target": section.target,
             "words": words.get(section.id, 0),
             "chapter": f"chapters/{section.id}.md" if section.id in words else None,

@@ -10,7 +10,7 @@ from typing import Any
 
 from clientmilitant import model
 from clientmilitant.book import Book
-from clientmilitant.overview import words_by_section
+from clientmilitant.overview import section_identity, words_by_section
 
 SCHEMA_VERSION = 1
 WORDS_PER_PAGE = 250  # a printed page of a French essay in a 13 × 20 cm paperback
@@ -41,11 +41,7 @@ def book_stats(book: Book, outline: model.Outline) -> dict[str, Any]:
         child_targets = [child["total_target"] for child in children if child["total_target"]]
         total_target = section.target or (sum(child_targets) if child_targets else None)
         return {
-            "number": model.format_number(path),
-            "id": section.id,
-            "title": section.title,
-            "depth": len(path),
-            "status": section.effective_status,
+            **section_identity(section, path),
             "words": own,
             "target": section.target,
             "total_words": total_words,
