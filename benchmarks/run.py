@@ -1,0 +1,464 @@
+"""cm's benchmark: measures in one run and prints one Markdown report with targets and verdicts.
+
+    .venv/bin/python benchmarks/run.py              # the full run (~10 minutes on 2 cores)
+    .venv/bin/python benchmarks/run.py --quick      # fewer repeats and no 10,000-section book: a smoke run
+
+What it measures (every figure is the median of repeated runs of the real `cm` command, each a new
+process, as the author types it, after one warm-up run; CPU time is user + system from wait4;
+memory is the peak resident size of that process, from GNU `time -f %M`; two commands compared
+have their runs alternated):
+
+1. Start-up: `cm outline show` on the repository's own book against the import floor
+   `python -c "import typer, rich, yaml"` — what any typer + rich + yaml tool pays before doing
+   anything. Target: at most 1.3 × the floor.
+2. Size: `cm section add`, `cm section move`, `cm outline show --json` on synthetic books of 100,
+   1,000 and 10,000 sections (10 % of them with a 200-word chapter). Targets at 10,000 sections:
+   under 0.5 s and under 80 MB; from 1,000 to 10,000 the time grows at most 12 × (linear, with the
+   fixed start-up cost absorbing some of it).
+3. Export, when `cm export epub` works: a synthetic 100,000-word book, against bare pandoc run on
+   the same assembled Markdown with the same arguments (captured by a pandoc wrapper through
+   CM_PANDOC on a first run). Target: at most 1.15 × pandoc.
+4. Sources, when `cm source import` and `cm source suggest` work: importing 1,000 posts, and
+   suggesting sources for a section among 1,000. Targets: see TARGETS below and docs/benchmarks.md.
+
+Nothing here touches the repository's book except reading it for (1); synthetic books live in a
+temporary folder. The machine's load average is printed: on a shared machine, timings are noise.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from clientmilitant import model, store  # noqa: E402  (after the path: runs from a checkout too)
+
+PYTHON = sys.executable
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+CM_SCRIPT = Path(PYTHON).parent / "cm"
+CM = [str(CM_SCRIPT)] if CM_SCRIPT.exists() else [PYTHON, "-m", "clientmilitant"]
+# Bytecode is cached as after any real install: PYTHONDONTWRITEBYTECODE (set on the machine this was
+# written on) made every run compile cm's own modules from source, ~60 ms that no user pays. The cache
+# goes to a temporary folder (PYTHONPYCACHEPREFIX), never into the checkout; main() sets it.
+ENV = {
+    **{k: v for k, v in os.environ.items() if not k.startswith("CM_") and k != "PYTHONDONTWRITEBYTECODE"},
+    "NO_COLOR": "1",
+    "COLUMNS": "100",
+}
+
+TARGETS = {
+    "startup_ratio": 1.3,  # cm outline show / import floor
+    "seconds_at_10k": 0.5,
+    "megabytes_at_10k": 80.0,
+    "growth_1k_10k": 12.0,
+    "export_ratio": 1.15,  # cm export epub / bare pandoc
+    # Sources: importing 1,000 posts is done once per blog, so a few seconds is fine; 5 s and 150 MB
+    # leave room for parsing a 5 MB export file. Suggesting runs while writing: it must answer as
+    # fast as `outline show` on a big book (1 s) over 1,000 sources.
+    "import_seconds": 5.0,
+    "import_megabytes": 150.0,
+    "suggest_seconds": 1.0,
+    "suggest_megabytes": 120.0,
+}
+
+
+@dataclass
+class Measure:
+    seconds: float  # median wall time
+    cpu: float  # median user + system CPU time: less disturbed than wall time on a busy machine
+    megabytes: float  # peak resident memory (largest over the runs)
+    runs: int
+
+
+def run_once(
+    command: list[str], cwd: Path, stdin: Path | None = None, env: dict | None = None
+) -> tuple[float, float, float]:
+    """Wall time, CPU time and peak memory (MB) of one process; it must succeed."""
+    stdin_handle = open(stdin, "rb") if stdin else subprocess.DEVNULL
+    # Peak memory from GNU time: a child's own ru_maxrss also counts the pages it shared with this
+    # process when forked (74 MB reported for a 48 MB cm after this process built a big book).
+    timed = [TIME, "-f", "%M", *command] if TIME else command
+    try:
+        began = time.perf_counter()
+        process = subprocess.Popen(
+            timed, cwd=cwd, env=env or ENV, stdin=stdin_handle, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        stderr = process.stderr.read()  # type: ignore[union-attr]
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - began
+        process.returncode = os.waitstatus_to_exitcode(status)
+    finally:
+        if stdin:
+            stdin_handle.close()  # type: ignore[union-attr]
+    if process.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode(errors='replace')[-500:]}")
+    peak_kb = int(stderr.split()[-1]) if TIME else usage.ru_maxrss  # Linux reports KB
+    return elapsed, usage.ru_utime + usage.ru_stime, peak_kb / 1024
+
+
+def measure(command_for_run, cwd: Path, repeat: int, **kwargs) -> Measure:
+    """Run `command_for_run(i)` `repeat` times (after one warm-up run) and keep the median time."""
+    run_once(command_for_run(0), cwd, **kwargs)  # warm the disk cache and .pyc files
+    times, cpus, peaks = [], [], []
+    for i in range(1, repeat + 1):
+        seconds, cpu, megabytes = run_once(command_for_run(i), cwd, **kwargs)
+        times.append(seconds)
+        cpus.append(cpu)
+        peaks.append(megabytes)
+    return Measure(statistics.median(times), statistics.median(cpus), max(peaks), repeat)
+
+
+def measure_pair(first, second, repeat: int) -> tuple[Measure, Measure]:
+    """Two measurements with their runs alternated, so that a change of load on a shared machine
+    hits both alike. `first`/`second` are (command_for_run, cwd, run_once keyword arguments)."""
+    runs: tuple[list, list] = ([], [])
+    for i in range(repeat + 1):
+        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs):
+            result = run_once(command_for_run(i), cwd, **kwargs)
+            if i:  # run 0 warms the caches
+                kept.append(result)
+    return tuple(  # type: ignore[return-value]
+        Measure(statistics.median(r[0] for r in kept), statistics.median(r[1] for r in kept), max(r[2] for r in kept), repeat)
+        for kept in runs
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "✅ met" if ok else "❌ missed"
+
+
+def timing(m: Measure) -> str:
+    """`0.412 s (CPU 0.380 s), 31 MB`: wall and CPU medians, peak memory."""
+    return f"{m.seconds:.3f} s (CPU {m.cpu:.3f} s), {m.megabytes:.0f} MB"
+
+
+# --- synthetic books ------------------------------------------------------------------------------
+
+WORDS = (
+    "le client militant choisit ses marques et les défend devant ses amis ; il écrit, il compare, "
+    "il boycotte quand l'entreprise le trahit, et il revient quand elle l'écoute enfin"
+).split()
+
+
+def prose(words: int, seed: int) -> str:
+    """French-looking paragraphs of exactly `words` words."""
+    out, line = [], []
+    for n in range(words):
+        line.append(WORDS[(n * 7 + seed) % len(WORDS)])
+        if len(line) == 60:
+            out.append(" ".join(line).capitalize() + ".")
+            line = []
+    if line:
+        out.append(" ".join(line).capitalize() + ".")
+    return "\n\n".join(out) + "\n"
+
+
+def synthetic_book(folder: Path, sections: int, chapter_every: int = 10, chapter_words: int = 200) -> Path:
+    """A book of `sections` sections in total (parts of up to 100 sections), titles with accents,
+    two points each, a source linked to every 5th, and a chapter file for every `chapter_every`-th."""
+    folder.mkdir(parents=True)
+    (folder / "chapters").mkdir()
+    outline = model.Outline(book=model.BookMeta(title="Livre synthétique", author="Benchmark"))
+    outline.sources = [model.Source(id=f"billet-{n}", url=f"http://example.org/{n}.html") for n in range(1, 21)]
+    parts = max(1, sections // 100)
+    per_part = sections // parts - 1
+    count = 0
+    for p in range(1, parts + 1):
+        part = model.Section(id=f"partie-{p}", title=f"Partie {p} : le client « militant »")
+        count += 1
+        for s in range(1, per_part + 1):
+            section = model.Section(
+                id=f"s-{p}-{s}",
+                title=f"Section {p}.{s} — l'été du consommateur",
+                points=["bref intro sur la notion de commerce", "développement au XXème siècle"],
+            )
+            if count % 5 == 0:
+                section.sources = [f"billet-{count % 20 + 1}"]
+            if count % chapter_every == 0:
+                (folder / "chapters" / f"{section.id}.md").write_text(prose(chapter_words, count), encoding="utf-8")
+            part.sections.append(section)
+            count += 1
+        outline.parts.append(part)
+    (folder / "outline.yaml").write_text(store.dumps(outline), encoding="utf-8")
+    return folder
+
+
+def count_sections(book: Path) -> int:
+    return sum(1 for _ in model.walk(store.loads((book / "outline.yaml").read_bytes())))
+
+
+# --- the measurements ----------------------------------------------------------------------------
+
+
+def startup(repeat: int) -> list[str]:
+    floor, show = measure_pair(
+        (lambda i: [PYTHON, "-c", "import typer, rich, yaml"], REPO, {}),
+        (lambda i: [*CM, "outline", "show"], REPO, {}),
+        repeat,
+    )
+    ratio, cpu_ratio = show.seconds / floor.seconds, show.cpu / floor.cpu
+    return [
+        "### Start-up: `cm outline show` on the committed book",
+        "",
+        "| command | median wall time | median CPU time | peak memory | runs |",
+        "| --- | ---: | ---: | ---: | ---: |",
+        f"| `python -c \"import typer, rich, yaml\"` (the floor) | {floor.seconds * 1000:.0f} ms | {floor.cpu * 1000:.0f} ms "
+        f"| {floor.megabytes:.0f} MB | {floor.runs} |",
+        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms | {show.megabytes:.0f} MB | {show.runs} |",
+        "",
+        f"Ratio: **{ratio:.2f} ×** the floor in wall time, {cpu_ratio:.2f} × in CPU time "
+        f"(target ≤ {TARGETS['startup_ratio']} ×) — {verdict(ratio <= TARGETS['startup_ratio'])}",
+        "",
+    ]
+
+
+def sizes(folder: Path, counts: list[int], repeat: int) -> list[str]:
+    commands = {
+        "cm section add": lambda book, i: [*CM, "section", "add", f"Ajout {i} : « test »", "--under", "partie-1"],
+        "cm section move": lambda book, i: [*CM, "section", "move", "s-1-2", "--down" if i % 2 else "--up"],
+        "cm outline show --json": lambda book, i: [*CM, "outline", "show", "--json"],
+    }
+    results: dict[tuple[str, int], Measure] = {}
+    real_counts = {}
+    for count in counts:
+        book = synthetic_book(folder / f"book-{count}", count)
+        real_counts[count] = count_sections(book)
+        for name, command in commands.items():
+            results[name, count] = measure(lambda i, c=command, b=book: c(b, i), book, repeat)
+    lines = [
+        "### Size: outline commands on synthetic books",
+        "",
+        "| command | " + " | ".join(f"{real_counts[c]:,} sections" for c in counts) + " | growth 1,000 → 10,000 | verdict |",
+        "| --- | " + " | ".join("---:" for _ in counts) + " | ---: | --- |",
+    ]
+    for name in commands:
+        cells = [timing(results[name, c]) for c in counts]
+        if 1000 in counts and 10000 in counts:
+            big = results[name, 10000]
+            growth = big.seconds / results[name, 1000].seconds
+            ok = (
+                big.seconds < TARGETS["seconds_at_10k"]
+                and big.megabytes < TARGETS["megabytes_at_10k"]
+                and growth <= TARGETS["growth_1k_10k"]
+            )
+            misses = [
+                what
+                for what, missed in (
+                    (f"{big.seconds:.2f} s ≥ {TARGETS['seconds_at_10k']} s", big.seconds >= TARGETS["seconds_at_10k"]),
+                    (f"{big.megabytes:.0f} MB ≥ {TARGETS['megabytes_at_10k']:.0f} MB", big.megabytes >= TARGETS["megabytes_at_10k"]),
+                    (f"growth {growth:.1f} × > {TARGETS['growth_1k_10k']:.0f} ×", growth > TARGETS["growth_1k_10k"]),
+                )
+                if missed
+            ]
+            cpu_growth = big.cpu / results[name, 1000].cpu
+            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{' (' + '; '.join(misses) + ')' if misses else ''}"
+        else:
+            tail = "n/a | (needs --sizes 1000,10000)"
+        lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {tail} |")
+    lines += [
+        "",
+        f"Targets at 10,000 sections: < {TARGETS['seconds_at_10k']} s, < {TARGETS['megabytes_at_10k']:.0f} MB, "
+        f"growth ≤ {TARGETS['growth_1k_10k']:.0f} × for 10 × the sections (wall time). Median of {repeat} runs each; "
+        "memory is the peak of any run.",
+        "",
+    ]
+    return lines
+
+
+def command_works(*args: str) -> bool:
+    """True when `cm ARGS --help` runs: the command exists in this checkout."""
+    result = subprocess.run([*CM, *args, "--help"], capture_output=True, env=ENV, cwd=REPO)
+    return result.returncode == 0
+
+
+PANDOC_WRAPPER = """#!/bin/sh
+# Records how cm runs pandoc (arguments, input, environment, folder), then runs the real one.
+dir='{dir}'
+printf '%s\\0' "$@" > "$dir/args"
+env -0 > "$dir/env"
+pwd > "$dir/cwd"
+cat > "$dir/input.md"
+exec '{pandoc}' "$@" < "$dir/input.md"
+"""
+
+
+def export(folder: Path, repeat: int) -> list[str]:
+    from clientmilitant.export.pandoc import find_pandoc
+
+    book = synthetic_book(folder / "book-export", 500, chapter_every=1, chapter_words=200)  # ~100,000 words
+    capture = folder / "pandoc-capture"
+    capture.mkdir()
+    wrapper = folder / "pandoc-wrapper.sh"
+    wrapper.write_text(PANDOC_WRAPPER.format(dir=capture, pandoc=find_pandoc()))
+    wrapper.chmod(0o755)
+    output = folder / "livre.epub"
+    run_once([*CM, "export", "epub", "-o", str(output)], book, env={**ENV, "CM_PANDOC": str(wrapper)})
+    arguments = (capture / "args").read_bytes().split(b"\0")[:-1]
+    pandoc_env = dict(
+        entry.split("=", 1) for entry in (capture / "env").read_text().split("\0") if "=" in entry
+    )
+    pandoc_cwd = Path((capture / "cwd").read_text().strip())
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "chapters").glob("*.md"))
+    cm, bare = measure_pair(
+        (lambda i: [*CM, "export", "epub", "-o", str(output)], book, {}),
+        (
+            lambda i: [find_pandoc(), *(a.decode() for a in arguments)],
+            pandoc_cwd,
+            {"stdin": capture / "input.md", "env": pandoc_env},
+        ),
+        repeat,
+    )
+    ratio = cm.seconds / bare.seconds
+    return [
+        f"### Export: `cm export epub` on a synthetic book of {words:,} words ({count_sections(book)} sections)",
+        "",
+        "| command | median (CPU), peak memory | runs |",
+        "| --- | ---: | ---: |",
+        f"| bare pandoc, same input and arguments | {timing(bare)} | {bare.runs} |",
+        f"| `cm export epub` | {timing(cm)} | {cm.runs} |",
+        "",
+        f"Ratio: **{ratio:.2f} ×** pandoc in wall time, {cm.cpu / bare.cpu:.2f} × in CPU time "
+        f"(target ≤ {TARGETS['export_ratio']} ×) — {verdict(ratio <= TARGETS['export_ratio'])}",
+        "",
+    ]
+
+
+def machine() -> list[str]:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GB RAM"
+    except (OSError, ValueError, IndexError):
+        pass
+    return [
+        f"Machine: {cpu}, {os.cpu_count()} cores{memory}; {platform.system()} {platform.release()}; "
+        f"Python {platform.python_version()}; load average at start {os.getloadavg()[0]:.2f}.",
+        "",
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)")
+    parser.add_argument("--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run")
+    parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
+    parser.add_argument("--only", default="startup,sizes,export,sources", help="which parts to run")
+    options = parser.parse_args()
+    startup_repeat = options.repeat or (5 if options.quick else 21)
+    repeat = options.repeat or (3 if options.quick else 7)
+    counts = [int(c) for c in (options.sizes or ("100,1000" if options.quick else "100,1000,10000")).split(",")]
+    parts = set(options.only.split(","))
+
+    report = ["## cm benchmark", "", *machine()]
+    with tempfile.TemporaryDirectory(prefix="cm-bench-") as temp:
+        folder = Path(temp)
+        ENV["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
+        if "startup" in parts:
+            report += startup(startup_repeat)
+        if "sizes" in parts:
+            report += sizes(folder, counts, repeat)
+        if "export" in parts:
+            if command_works("export", "epub"):
+                try:
+                    report += export(folder, repeat)
+                except Exception as error:  # the export is someone else's work in progress: report, go on
+                    report += ["### Export", "", f"`cm export epub` failed: {error}", ""]
+            else:
+                report += ["### Export", "", "`cm export epub` does not exist in this checkout: not measured.", ""]
+        if "sources" in parts:
+            report += sources_section(folder, repeat)
+    report.append(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
+    print("\n".join(report))
+
+
+def sources_section(folder: Path, repeat: int) -> list[str]:
+    if not (command_works("source", "import") and command_works("source", "suggest")):
+        return ["### Sources", "", "`cm source import` / `cm source suggest` do not exist in this checkout: not measured.", ""]
+    try:
+        return sources(folder, repeat)
+    except Exception as error:  # someone else's work in progress: report it and go on
+        return ["### Sources", "", f"not measured: {error}", ""]
+
+
+def rss_feed(posts: int) -> str:
+    """An RSS 2.0 feed of `posts` French posts of ~300 words, one a day from 2005 (the blog's years)."""
+    from datetime import date, datetime, timedelta, timezone
+    from email.utils import format_datetime
+    from xml.sax.saxutils import escape
+
+    items = []
+    for n in range(posts):
+        day = date(2005, 1, 1) + timedelta(days=n)
+        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
+        title = f"Billet {n} : le client {WORDS[n % len(WORDS)]} et la marque"
+        body = "".join(f"<p>{escape(p)}</p>" for p in prose(300, n).split("\n\n"))
+        items.append(
+            f"<item><title>{escape(title)}</title><link>http://blog.example.org/{day:%Y/%m}/billet-{n}.html</link>"
+            f"<pubDate>{when}</pubDate><author>jbp@example.org (JBP)</author>"
+            f"<description>{escape(body)}</description></item>"
+        )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0"><channel><title>Le blog</title>'
+        "<link>http://blog.example.org/</link><description>Marketing</description>"
+        + "\n".join(items)
+        + "</channel></rss>\n"
+    )
+
+
+def sources(folder: Path, repeat: int) -> list[str]:
+    """Import 1,000 posts into a fresh book (each run on its own copy), then suggest among them."""
+    feed = folder / "blog.xml"
+    feed.write_text(rss_feed(1000), encoding="utf-8")
+    template = synthetic_book(folder / "book-sources", 100)
+    import_runs = min(repeat, 3)  # an import takes seconds: 3 runs (plus one warm-up) are enough
+    copies = [template.with_name(f"book-sources-{i}") for i in range(import_runs + 1)]
+    for copy in copies:
+        shutil.copytree(template, copy)
+    imports = []
+    for i, copy in enumerate(copies):
+        seconds, cpu, megabytes = run_once([*CM, "source", "import", str(feed)], copy)
+        if i:  # the first one warmed the caches
+            imports.append((seconds, cpu, megabytes))
+    imported = Measure(
+        statistics.median(t for t, _, _ in imports), statistics.median(c for _, c, _ in imports),
+        max(m for _, _, m in imports), len(imports),
+    )
+    registered = len(store.loads((copies[-1] / "outline.yaml").read_bytes()).sources)
+    archived = len(list((copies[-1] / "sources").glob("*.md")))
+    suggested = measure(lambda i: [*CM, "source", "suggest", "s-1-5", "--limit", "5"], copies[-1], repeat)
+    ok_import = imported.seconds <= TARGETS["import_seconds"] and imported.megabytes <= TARGETS["import_megabytes"]
+    ok_suggest = suggested.seconds <= TARGETS["suggest_seconds"] and suggested.megabytes <= TARGETS["suggest_megabytes"]
+    return [
+        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; {registered} registered, {archived} archived)",
+        "",
+        "| command | median (CPU), peak memory | target | verdict |",
+        "| --- | ---: | --- | --- |",
+        f"| `cm source import blog.xml` (1,000 posts, into a new book) | {timing(imported)} "
+        f"| ≤ {TARGETS['import_seconds']:.0f} s, ≤ {TARGETS['import_megabytes']:.0f} MB | {verdict(ok_import)} |",
+        f"| `cm source suggest REF` over {registered} sources | {timing(suggested)} "
+        f"| ≤ {TARGETS['suggest_seconds']:.0f} s, ≤ {TARGETS['suggest_megabytes']:.0f} MB | {verdict(ok_suggest)} |",
+        "",
+    ]
+
+
+if __name__ == "__main__":
+    main()
