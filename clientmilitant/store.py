@@ -103,11 +103,12 @@ def yaml_dumps(outline: Outline) -> str:
 # Text PyYAML always writes plain (unquoted) in block context: a letter first, then letters, digits,
 # spaces and punctuation that is no YAML indicator, not ending with a space. Anything else, PyYAML
 # itself renders (one line at a time, remembered); the words it reads as booleans or null also.
-_PLAIN = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ](?:[A-Za-z0-9À-ÖØ-öø-ÿ ,.;()'’«»—–…/+=_-]*[A-Za-z0-9À-ÖØ-öø-ÿ,.;()'’«»—–…/+=_-])?")
+# (as text: `re` compiles it on the first save, not on every start of cm)
+_PLAIN = r"[A-Za-zÀ-ÖØ-öø-ÿ](?:[A-Za-z0-9À-ÖØ-öø-ÿ ,.;()'’«»—–…/+=_-]*[A-Za-z0-9À-ÖØ-öø-ÿ,.;()'’«»—–…/+=_-])?"
 _RESOLVED_WORDS = frozenset(
     "y Y n N yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF null Null NULL".split()
 )
-_LINE_BREAKS = re.compile("[\r\n\x85\u2028\u2029]")
+_LINE_BREAKS = "[\r\n\x85\u2028\u2029]"
 _MAX_FAST_SCALAR = 10_000  # longer text: PyYAML might fold it at its width, which depends on the column
 
 
@@ -124,11 +125,11 @@ class _Emitter:
         self.rendered: dict[str, str] = {}
 
     def scalar(self, value: str) -> str:
-        if _PLAIN.fullmatch(value) and value not in _RESOLVED_WORDS:
+        if re.fullmatch(_PLAIN, value) and value not in _RESOLVED_WORDS:
             return value
         rendered = self.rendered.get(value)
         if rendered is None:
-            if _LINE_BREAKS.search(value) or len(value) > _MAX_FAST_SCALAR:
+            if re.search(_LINE_BREAKS, value) or len(value) > _MAX_FAST_SCALAR:
                 raise _NeedsYaml
             import yaml
 

@@ -9,23 +9,25 @@ from __future__ import annotations
 
 import re
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_FENCE = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.S | re.M)
-_INLINE_CODE = re.compile(r"(`+).+?\1", re.S)
-_LINK_TARGET = re.compile(r"\[\^[^\]\s]+\]:?|\]\([^)]*\)|\]\[[^\]]*\]|^[ \t]*\[[^\]]+\]:[^\n]*$", re.M)
-_URL = re.compile(r"<?(?:https?|ftp|mailto):[^\s>)]+>?|\bwww\.[^\s)]+")
-_TAG = re.compile(r"</?[A-Za-z][^>]*>")
-_ATTRIBUTES = re.compile(r"\{[#.][^}]*\}")
-_WORD = re.compile(r"[^\W_](?:[\w’'\-.,]*[^\W_])?")
+# Patterns as text, with their flags inline: `re` compiles each on first use and keeps it, so that
+# a command that counts no words (a book without chapters) does not pay for nine compilations.
+_FRONT_MATTER = r"(?s)\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
+_COMMENT = r"(?s)<!--.*?(?:-->|\Z)"
+_FENCE = r"(?sm)^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)"
+_INLINE_CODE = r"(?s)(`+).+?\1"
+_LINK_TARGET = r"(?m)\[\^[^\]\s]+\]:?|\]\([^)]*\)|\]\[[^\]]*\]|^[ \t]*\[[^\]]+\]:[^\n]*$"
+_URL = r"<?(?:https?|ftp|mailto):[^\s>)]+>?|\bwww\.[^\s)]+"
+_TAG = r"</?[A-Za-z][^>]*>"
+_ATTRIBUTES = r"\{[#.][^}]*\}"
+_WORD = r"[^\W_](?:[\w’'\-.,]*[^\W_])?"
 
 
 def count_words(markdown: str) -> int:
     """The number of words a reader sees once `markdown` is rendered."""
-    text = _FRONT_MATTER.sub("", markdown, count=1)
+    text = re.sub(_FRONT_MATTER, "", markdown, count=1)
     for pattern in (_COMMENT, _FENCE, _INLINE_CODE, _LINK_TARGET, _URL, _TAG, _ATTRIBUTES):
-        text = pattern.sub(" ", text)
-    return len(_WORD.findall(text))
+        text = re.sub(pattern, " ", text)
+    return len(re.findall(_WORD, text))
 
 
 def blank_out_unread(markdown: str) -> str:
@@ -35,7 +37,7 @@ def blank_out_unread(markdown: str) -> str:
     def blank(match: re.Match) -> str:
         return re.sub(r"[^\n]", " ", match.group())
 
-    text = _FRONT_MATTER.sub(blank, markdown, count=1)
+    text = re.sub(_FRONT_MATTER, blank, markdown, count=1)
     for pattern in (_COMMENT, _FENCE, _INLINE_CODE):
-        text = pattern.sub(blank, text)
+        text = re.sub(pattern, blank, text)
     return text

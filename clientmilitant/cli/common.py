@@ -40,7 +40,13 @@ def current_book() -> Book:
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    """Indented for a person on a terminal; compact in a pipe, where json's C encoder is ~5× faster
+    (it is not used with indent) and `jq` indents anyway."""
+    if is_terminal():
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+    else:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    sys.stdout.write(text + "\n")
 
 
 def is_terminal() -> bool:

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
 from clientmilitant import model
 from clientmilitant.book import Book
 from clientmilitant.sources.archive import archived_ids, read_archive
+from clientmilitant.sources.dates import fold
 
 K1 = 1.2
 B = 0.75
@@ -47,8 +47,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:[-][^\W\d_]+)*|\d+", re.UNICODE)
 _ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.I)
 
 
-def _fold(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+_UNSEEN = object()
 
 
 class Analyzer:
@@ -58,7 +57,7 @@ class Analyzer:
         import snowballstemmer
 
         self._stemmer = snowballstemmer.stemmer("french")
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, str | None] = {}
 
     def words(self, text: str) -> list[tuple[str, str]]:
         """(stem, word) pairs for the content words of `text`."""
@@ -67,12 +66,12 @@ class Analyzer:
             raw = _ELISION.sub("", raw.strip("«»\"'’()[]{}.,;:!?…"))
             for word in _WORD.findall(raw):
                 for part in word.split("-"):
-                    if len(part) < 2 or _fold(part) in FRENCH_STOP_WORDS:
-                        continue
-                    stem = self._cache.get(part)
-                    if stem is None:
-                        stem = self._cache[part] = _fold(self._stemmer.stemWord(part))
-                    result.append((stem, part))
+                    stem = self._cache.get(part, _UNSEEN)
+                    if stem is _UNSEEN:  # each distinct word is folded and stemmed once per run
+                        stop = len(part) < 2 or fold(part) in FRENCH_STOP_WORDS
+                        stem = self._cache[part] = None if stop else fold(self._stemmer.stemWord(part))
+                    if stem is not None:
+                        result.append((stem, part))
         return result
 
 
