@@ -4,7 +4,7 @@ The author wrote the book in the open and asked readers what was missing; their 
 here, each on the section it concerns. feedback.yaml lives beside outline.yaml, not inside it:
 readers' words stay apart from the author's plan (whose diffs stay about the plan, and whose undo
 history does not bring back or lose a reader's comment), and a broken feedback file never stops
-`cm outline show`. It is read as strictly as outline.yaml (store._Reader: YAML nodes, file:line:col
+`cm outline show`. It is read as strictly as outline.yaml (store.StrictReader: YAML nodes, file:line:col
 errors, no aliases, tags or duplicate keys) and written under the same lock with an atomic write.
 
 Each item names its section by the section's stable id, so it follows the section when the section
@@ -77,7 +77,7 @@ def loads(data: bytes, filename: str = FEEDBACK_NAME) -> list[Feedback]:
     """Parse feedback.yaml strictly; raise BookError naming `filename:line:col`."""
     if not data.strip():
         return []
-    reader = _Reader(filename)
+    reader = FeedbackReader(filename)
     root = reader.compose(reader.decode(data))
     entries = reader.mapping(root, FEEDBACK_NAME, ("feedback",))
     if "feedback" not in entries:
@@ -89,7 +89,7 @@ def loads(data: bytes, filename: str = FEEDBACK_NAME) -> list[Feedback]:
     return items
 
 
-class _Reader(store._Reader):
+class FeedbackReader(store.StrictReader):
     """outline.yaml's strict reader, its messages naming this file instead of "an outline"."""
 
     def fail(self, node_or_mark: Any, message: str) -> Exception:

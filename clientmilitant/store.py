@@ -51,7 +51,7 @@ NULL_TAG = "tag:yaml.org,2002:null"
 
 def loads(data: bytes, filename: str = "outline.yaml") -> Outline:
     """Parse and validate an outline; raise BookError naming `filename:line:col`."""
-    reader = _Reader(filename)
+    reader = StrictReader(filename)
     text = reader.decode(data)
     root = reader.compose(text)
     return reader.outline(root)
@@ -68,7 +68,7 @@ class Lines:
 
 def lines(data: bytes, filename: str = "outline.yaml") -> Lines:
     """The lines of the sections, sources and book keys of a valid outline (used by `cm check`)."""
-    reader = _Reader(filename)
+    reader = StrictReader(filename)
     reader.outline(reader.compose(reader.decode(data)))
     return Lines(dict(reader.section_lines), dict(reader.source_lines), dict(reader.book_lines))
 
@@ -240,8 +240,11 @@ def _source_data(source: Source) -> dict[str, Any]:
     return data
 
 
-class _Reader:
-    """Turns YAML nodes into the model, failing at the first problem with its place."""
+class StrictReader:
+    """Turns YAML nodes into the model, failing at the first problem with its place.
+
+    Its node helpers (decode, compose, mapping, sequence, text…) serve every strict YAML file of a
+    book: feedback.yaml's reader derives from it."""
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
