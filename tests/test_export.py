@@ -230,7 +230,12 @@ def test_epub_has_one_page_per_section_in_outline_order(epub: Epub) -> None:
 
 
 def test_epub_metadata_from_the_book(epub: Epub, first_epub: tuple[Path, bytes, str]) -> None:
-    assert epub.dc("title") == ["Le client militant"]
+    assert epub.dc("title") == ["Le client militant", "1.10"]  # the subtitle is a title of its own…
+    title_types = {
+        meta.get("refines"): meta.text for meta in epub.opf.iter(f"{OPF}meta") if meta.get("property") == "title-type"
+    }
+    ids = [element.get("id") for element in epub.opf.iter(f"{DC}title")]
+    assert [title_types[f"#{i}"] for i in ids] == ["main", "subtitle"]  # …typed, as e-readers expect
     assert epub.dc("language") == ["fr-FR"]
     assert epub.dc("creator") == ["Jeanne Test"]
     assert epub.dc("publisher") == ["Éditions du Test"]
@@ -241,6 +246,7 @@ def test_epub_metadata_from_the_book(epub: Epub, first_epub: tuple[Path, bytes, 
     assert epub.dc("identifier") == [identifier[1]]
     title_page = next(page for page in epub.pages if page.endswith("title_page.xhtml"))
     assert "1.10" in epub.text(title_page)  # the subtitle, not re-typed to 1.1
+    assert "Le client militant" in epub.text(title_page)
 
 
 def test_epub_every_page_declares_its_language(epub: Epub) -> None:
@@ -328,7 +334,7 @@ def test_chapter_starting_with_dashes_keeps_its_prose_and_the_book_title(epub: E
     text = epub.all_text()
     assert "Les réseaux sociaux relient des personnes physiques." in text
     assert "La suite du chapitre reste là." in text
-    assert epub.dc("title") == ["Le client militant"]
+    assert epub.dc("title")[0] == "Le client militant"  # the chapter's `title:` replaced nothing
 
 
 def test_chapter_headings_go_below_the_outline_levels(epub: Epub) -> None:
@@ -586,3 +592,18 @@ def test_bundled_pandoc_is_the_one_from_pypandoc_binary() -> None:
     assert path.parent.name == "files" and path.parent.parent.name == "pypandoc"
     version = subprocess.run([str(path), "--version"], capture_output=True, text=True).stdout
     assert version.startswith("pandoc 3.")
+
+
+def test_epub_titles_are_typed_and_typeset_in_french(tmp_path: Path) -> None:
+    """With a subtitle, the OPF holds two dc:title refined main/subtitle, French spaces included,
+    and the title page shows both (the main title escaped for XHTML)."""
+    folder = copy_book("small-book", tmp_path)
+    cm = Cm(folder)
+    cm("book", "set", "title", "Le client & militant : le plan").ok()
+    cm("book", "set", "subtitle", "Un essai : vraiment ?").ok()
+    cm("export", "epub", "-o", "livre.epub").ok()
+    epubcheck_clean(folder / "livre.epub")
+    epub = Epub(folder / "livre.epub")
+    assert epub.dc("title") == ["Le client & militant\u00a0: le plan", "Un essai\u00a0: vraiment\u202f?"]
+    title_page = next(page for page in epub.pages if page.endswith("title_page.xhtml"))
+    assert "Le client & militant" in epub.text(title_page) and "vraiment\u202f?" in epub.text(title_page)

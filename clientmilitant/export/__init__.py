@@ -8,6 +8,7 @@ typed metadata) → `pandoc.run` (one pandoc process, cm's Lua filters) → the 
 
 from __future__ import annotations
 
+import html
 import os
 import uuid
 from collections.abc import Callable
@@ -80,7 +81,10 @@ def export_book(
     if options.format == "epub" and not outline.book.identifier:
         new_identifier = f"urn:uuid:{uuid.uuid4()}"
     progress(f"assembling {len(exported)} sections")
-    assembly = assemble.assemble(outline, exported, chapters, drafts=options.drafts, identifier=new_identifier)
+    epub = options.format == "epub"
+    assembly = assemble.assemble(
+        outline, exported, chapters, drafts=options.drafts, identifier=new_identifier, typed_titles=epub
+    )
     french = options.french_typography and assembly.metadata["lang"].lower().startswith("fr")
     french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
     inputs = [book.outline_path] + [book.root / file for file in assembly.chapter_files]
@@ -138,6 +142,9 @@ def format_arguments(
     if fmt == "html":
         return ["-t", "html5", "-s", "--embed-resources", "--toc", f"--toc-depth={TOC_DEPTH}", "--css", str(css)]
     arguments = ["-t", "epub3", "--toc", f"--toc-depth={TOC_DEPTH}", f"--split-level={depth}", "--css", str(css)]
+    if outline.book.subtitle:  # the title is then a typed list (see assemble.metadata_block): the
+        # title page's template takes the main title as a plain variable, escaped for XHTML here
+        arguments += ["-V", f"title={html.escape(outline.book.title)}"]
     if outline.book.cover:
         cover = book.root / outline.book.cover
         if not cover.is_file():

@@ -81,12 +81,25 @@ def markdown_text(text: str) -> str:
     return _LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text, count=1)
 
 
-def metadata_block(metadata: dict[str, str]) -> str:
+def metadata_block(metadata: dict[str, str], typed_titles: bool = False) -> str:
     """A YAML metadata block whose values stay strings: each one is double-quoted (JSON is YAML),
-    so `NO`, `1.10` or `2007-12-13` are never re-typed by pandoc or by a later reader."""
-    lines = [
-        f"{key}: {json.dumps(markdown_text(value), ensure_ascii=False)}" for key, value in metadata.items() if value
-    ]
+    so `NO`, `1.10` or `2007-12-13` are never re-typed by pandoc or by a later reader.
+
+    `typed_titles` (EPUB): with a subtitle, `title` is the list of a main and a subtitle title, the
+    only form pandoc writes into the OPF as two `dc:title` refined by `title-type`."""
+
+    def quoted(value: str) -> str:
+        return json.dumps(markdown_text(value), ensure_ascii=False)
+
+    lines = []
+    for key, value in metadata.items():
+        if not value:
+            continue
+        if key == "title" and typed_titles and metadata.get("subtitle"):
+            lines += ["title:", '- type: "main"', f"  text: {quoted(value)}"]
+            lines += ['- type: "subtitle"', f"  text: {quoted(metadata['subtitle'])}"]
+        else:
+            lines.append(f"{key}: {quoted(value)}")
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
@@ -209,6 +222,7 @@ def assemble(
     chapters: dict[str, str | None],
     drafts: bool = False,
     identifier: str = "",
+    typed_titles: bool = False,
 ) -> Assembly:
     """The pandoc input for the `exported` sections (see `select`); `chapters` maps their ids to their
     text (None: no file yet)."""
@@ -217,7 +231,7 @@ def assemble(
     words = labels(metadata["lang"])
     depth = min(max(entry.located.depth for entry in exported), MAX_HEADING_LEVEL)
     chapter_level = min(depth + 1, MAX_HEADING_LEVEL)
-    blocks = [metadata_block(metadata)]
+    blocks = [metadata_block(metadata, typed_titles)]
     assembly = Assembly("", metadata, depth, exported)
     used_sources: dict[str, model.Source] = {}
     for entry in exported:

@@ -727,6 +727,8 @@ local function typeset_metadata(meta)
       return typeset_blocks(value)
     elseif kind == 'List' then
       return value:map(typeset_value)
+    elseif kind == 'table' and value.text ~= nil then -- an EPUB typed title: {type = 'main', text = …}
+      value.text = typeset_value(value.text)
     end
     return value
   end
