@@ -7,7 +7,7 @@ from pathlib import Path
 
 from clientmilitant import model
 from clientmilitant.book import Book, FileMove
-from clientmilitant.errors import NotFound, Refused
+from clientmilitant.errors import BookError, NotFound, Refused
 from clientmilitant.fsutil import display_path
 from clientmilitant.planimport import PlanImport, parse_plan
 
@@ -37,8 +37,9 @@ def import_plan(plan_path: Path, folder: Path, existing: Book | None, force: boo
         text = plan_path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise NotFound(f"{display_path(plan_path)}: no such file") from None
-    except UnicodeDecodeError:
-        raise Refused(f"{display_path(plan_path)}: not UTF-8 text; save the plan as UTF-8") from None
+    except UnicodeDecodeError as error:
+        line = error.object.count(b"\n", 0, error.start) + 1
+        raise BookError(f"{display_path(plan_path)}:{line}: not UTF-8 text; save the plan as UTF-8") from None
     plan = parse_plan(text)
     if not plan.parts:
         raise NotFound(f"{display_path(plan_path)}: no numbered part heading found (like `1 - Title` or `2. Title`)")

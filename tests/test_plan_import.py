@@ -155,3 +155,13 @@ def test_import_of_a_file_without_a_plan_says_so(tmp_path):
     assert result.code == 2 and "no numbered part heading" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
+
+
+def test_import_of_a_plan_that_is_not_utf8_names_the_line(tmp_path):
+    plan = tmp_path / "plan.txt"
+    plan.write_bytes("1 - Le client\n-> un point\n-> le caf".encode() + b"\xe9\n")
+    folder = tmp_path / "livre"
+    folder.mkdir()
+    result = Cm(folder)("outline", "import", str(plan))
+    assert result.code == 2 and "plan.txt:3: not UTF-8" in result.stderr
+    assert list(folder.iterdir()) == []
