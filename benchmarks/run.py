@@ -42,7 +42,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from clientmilitant import model, store  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.core import model
+from clientmilitant.storage import outline_file  # noqa: E402  (after the path: runs from a checkout too)
 
 PYTHON = sys.executable
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
@@ -190,12 +191,12 @@ def synthetic_book(folder: Path, sections: int, chapter_every: int = 10, chapter
             part.sections.append(section)
             count += 1
         outline.parts.append(part)
-    (folder / "outline.yaml").write_text(store.dumps(outline), encoding="utf-8")
+    (folder / "outline.yaml").write_text(outline_file.dumps(outline), encoding="utf-8")
     return folder
 
 
 def count_sections(book: Path) -> int:
-    return sum(1 for _ in model.walk(store.loads((book / "outline.yaml").read_bytes())))
+    return sum(1 for _ in model.walk(outline_file.loads((book / "outline.yaml").read_bytes())))
 
 
 # --- the measurements ----------------------------------------------------------------------------
@@ -294,7 +295,7 @@ exec '{pandoc}' "$@" < "$dir/input.md"
 
 
 def export(folder: Path, repeat: int) -> list[str]:
-    from clientmilitant.export.pandoc import find_pandoc
+    from clientmilitant.services.export.pandoc import find_pandoc
 
     book = synthetic_book(folder / "book-export", 500, chapter_every=1, chapter_words=200)  # ~100,000 words
     capture = folder / "pandoc-capture"
@@ -442,7 +443,7 @@ def sources(folder: Path, repeat: int) -> list[str]:
         statistics.median(t for t, _, _ in imports), statistics.median(c for _, c, _ in imports),
         max(m for _, _, m in imports), len(imports),
     )
-    registered = len(store.loads((copies[-1] / "outline.yaml").read_bytes()).sources)
+    registered = len(outline_file.loads((copies[-1] / "outline.yaml").read_bytes()).sources)
     archived = len(list((copies[-1] / "sources").glob("*.md")))
     suggested = measure(lambda i: [*CM, "source", "suggest", "s-1-5", "--limit", "5"], copies[-1], repeat)
     ok_import = imported.seconds <= TARGETS["import_seconds"] and imported.megabytes <= TARGETS["import_megabytes"]

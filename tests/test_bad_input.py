@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Callable
 
 import pytest
-
 from conftest import FIXTURES, Cm
 
 BROKEN = Path(__file__).parent / "broken-books"

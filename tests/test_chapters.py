@@ -11,8 +11,9 @@ from xml.dom import minidom
 import pytest
 from conftest import snapshot
 
-from clientmilitant import chapters, model
-from clientmilitant.errors import CmError
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError
+from clientmilitant.services import chapters
 
 
 def editor_script(folder: Path, body: str) -> Path:
@@ -53,7 +54,7 @@ def comment_is_valid_xml(text: str) -> None:
 
 
 def test_template_holds_the_plan_in_one_comment(small_book: Path):
-    from clientmilitant.book import Book
+    from clientmilitant.storage.book import Book
 
     outline = Book.at(small_book).load()
     text = chapters.template(outline, model.find(outline, "2.1"))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, Cm, snapshot
 
-from clientmilitant.checks import pandoc_identifier
+from clientmilitant.services.check import pandoc_identifier
 
 FINDING_KEYS = {"level", "code", "message", "hint", "file", "line", "column", "number", "id"}
 

@@ -12,7 +12,9 @@ import sys
 from pathlib import Path
 
 from conftest import Cm
-from clientmilitant import model, store
+
+from clientmilitant.core import model
+from clientmilitant.storage import outline_file
 
 PROCESSES = 8
 
@@ -41,7 +43,7 @@ def run_at_once(book: Path, commands: list[list[str]]) -> list[subprocess.Comple
 
 
 def load(book: Path) -> model.Outline:
-    return store.loads((book / "outline.yaml").read_bytes())
+    return outline_file.loads((book / "outline.yaml").read_bytes())
 
 
 def test_eight_section_adds_at_once_all_land(small_book: Path):

@@ -31,7 +31,9 @@ from pathlib import Path
 from typing import Callable
 
 from conftest import FIXTURES, Cm
-from clientmilitant import model, store
+
+from clientmilitant.core import model
+from clientmilitant.storage import outline_file
 
 OUTLINE_KILLS = 70  # per outline command (add, move)
 EXPORT_KILLS = 30
@@ -42,7 +44,7 @@ SECTIONS_PER_PART = 50  # ~1,000 sections: saving takes long enough for kills to
 
 def grow(book: Path) -> None:
     """Make the small book a big one (written here directly: this is the test's setup, not cm)."""
-    outline = store.loads((book / "outline.yaml").read_bytes())
+    outline = outline_file.loads((book / "outline.yaml").read_bytes())
     for p in range(1, SYNTHETIC_PARTS + 1):
         part = model.Section(id=f"partie-{p}", title=f"Partie {p} : « le client »")
         part.sections = [
@@ -50,7 +52,7 @@ def grow(book: Path) -> None:
             for s in range(1, SECTIONS_PER_PART + 1)
         ]
         outline.parts.append(part)
-    (book / "outline.yaml").write_text(store.dumps(outline), encoding="utf-8")
+    (book / "outline.yaml").write_text(outline_file.dumps(outline), encoding="utf-8")
     for p in range(1, 6):
         (book / "chapters" / f"section-{p}-1.md").write_text(f"# Texte {p}\n\nDéjà écrit, à garder.\n" * 50)
     (book / "sources").mkdir()
@@ -143,12 +145,12 @@ def kill_repeatedly(
 ) -> Tally:
     """Run `command(i, before)`, SIGKILL it at a random moment, check the book; `kills` times."""
     rng = random.Random(seed)
-    span = full_run_seconds(book, command(0, store.loads((book / "outline.yaml").read_bytes())))
+    span = full_run_seconds(book, command(0, outline_file.loads((book / "outline.yaml").read_bytes())))
     author_text = texts(book)
     visible = visible_entries(book)
     tally = Tally()
     for i in range(1, kills + 1):
-        before = store.loads((book / "outline.yaml").read_bytes())
+        before = outline_file.loads((book / "outline.yaml").read_bytes())
         after = copy.deepcopy(before)
         try:
             apply(i, after)
@@ -160,7 +162,7 @@ def kill_repeatedly(
         else:
             tally.finished_first += 1
             assert code == 0, f"kill {i}: cm exited with {code} before it was killed"
-        now = store.loads((book / "outline.yaml").read_bytes())  # raises if half-written
+        now = outline_file.loads((book / "outline.yaml").read_bytes())  # raises if half-written
         assert now in (before, after), f"kill {i}: outline.yaml is neither the state before nor after"
         if code == 0:
             assert now == after, f"kill {i}: cm finished but its change is missing"
@@ -180,7 +182,7 @@ def check_book_still_works(book: Path) -> None:
     data = cm("outline", "show", "--json").ok()
     assert "Après la tempête" in data.stdout
     for snapshot in (book / ".cm" / "history").glob("*.yaml"):
-        store.loads(snapshot.read_bytes())  # every kept version is a whole, valid outline
+        outline_file.loads(snapshot.read_bytes())  # every kept version is a whole, valid outline
     cm("undo").ok()
     assert "Après la tempête" not in (book / "outline.yaml").read_text(encoding="utf-8")
 
@@ -281,8 +283,8 @@ def test_source_import_killed_at_random_moments(tmp_path: Path):
     reference = tmp_path / "reference"
     shutil.copytree(pristine, reference)
     Cm(reference)("source", "import", str(feed)).ok()
-    before = store.loads((pristine / "outline.yaml").read_bytes())
-    after = store.loads((reference / "outline.yaml").read_bytes())
+    before = outline_file.loads((pristine / "outline.yaml").read_bytes())
+    after = outline_file.loads((reference / "outline.yaml").read_bytes())
     assert len(after.sources) == len(before.sources) + 20
     chapters = texts(pristine)
     span = full_run_seconds(reference, ["source", "import", str(feed)])  # a no-op import: start-up and reading
@@ -295,7 +297,7 @@ def test_source_import_killed_at_random_moments(tmp_path: Path):
         code = kill_after(start(book, ["source", "import", str(feed)]), rng.uniform(0, span * 1.1), group=True)
         killed += code == -signal.SIGKILL
         assert code in (0, -signal.SIGKILL), f"kill {i}: cm exited with {code}"
-        now = store.loads((book / "outline.yaml").read_bytes())
+        now = outline_file.loads((book / "outline.yaml").read_bytes())
         assert now in (before, after), f"kill {i}: outline.yaml is neither before nor after the import"
         for archive in (book / "sources").glob("*") if (book / "sources").is_dir() else []:
             if not archive.name.startswith("."):
@@ -306,7 +308,7 @@ def test_source_import_killed_at_random_moments(tmp_path: Path):
         assert lock_is_free(book), f"kill {i}: the lock is still held"
         if i % 10 == 0:  # the next import completes what the killed one began
             Cm(book)("source", "import", str(feed)).ok()
-            assert store.loads((book / "outline.yaml").read_bytes()) == after
+            assert outline_file.loads((book / "outline.yaml").read_bytes()) == after
             assert texts(book) == texts(reference)
         shutil.rmtree(book)
     assert killed > 0

@@ -20,7 +20,7 @@ from xml.etree import ElementTree
 import pytest
 from conftest import Cm, copy_book, snapshot
 
-from clientmilitant.export import pandoc as cm_pandoc
+from clientmilitant.services.export import pandoc as cm_pandoc
 
 XHTML = "{http://www.w3.org/1999/xhtml}"
 OPF = "{http://www.idpf.org/2007/opf}"
@@ -266,7 +266,7 @@ def test_epub_cover_and_stylesheet(epub: Epub, book: Path) -> None:
     assert len(cover) == 1
     assert epub.zip.read(epub.base + cover[0].get("href")) == (book / "cover.png").read_bytes()
     css = [name for name in epub.zip.namelist() if name.endswith(".css")]
-    shipped = (Path(__file__).parent.parent / "clientmilitant" / "export" / "epub.css").read_bytes()
+    shipped = (Path(__file__).parent.parent / "clientmilitant" / "services" / "export" / "epub.css").read_bytes()
     assert [epub.zip.read(name) for name in css] == [shipped]
 
 
@@ -353,7 +353,7 @@ def test_chapter_headings_go_below_the_outline_levels(epub: Epub) -> None:
 
 def test_french_typography_filter_is_applied(epub: Epub, book: Path) -> None:
     """filters/french.lua (its own tests are in test_french_typography.py) runs for a book in French."""
-    if not (Path(__file__).parent.parent / "clientmilitant/export/filters/french.lua").is_file():
+    if not (Path(__file__).parent.parent / "clientmilitant/services/export/filters/french.lua").is_file():
         pytest.skip("the French typography filter is not there yet")
     assert "\u202f?" in epub.all_text() or "\u00a0?" in epub.all_text()
     Cm(book)("export", "markdown", "--no-french-typography", "-o", "plain.md").ok()

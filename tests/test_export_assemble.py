@@ -1,5 +1,5 @@
-"""The pure half of the export: the book → one Markdown document (clientmilitant/export/assemble.py),
-and the reading of pandoc's messages (clientmilitant/export/pandoc.py), without running an export."""
+"""The pure half of the export: the book → one Markdown document (clientmilitant/services/export/assemble.py),
+and the reading of pandoc's messages (clientmilitant/services/export/pandoc.py), without running an export."""
 
 from __future__ import annotations
 
@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES, Cm, copy_book
 
-from clientmilitant import store
-from clientmilitant.errors import CmError, Failed
-from clientmilitant.export import assemble, pandoc
+from clientmilitant.core.errors import CmError, Failed
+from clientmilitant.services.export import assemble, pandoc
+from clientmilitant.storage import outline_file
 
 
 def outline():
-    return store.loads((FIXTURES / "export-book" / "outline.yaml").read_bytes())
+    return outline_file.loads((FIXTURES / "export-book" / "outline.yaml").read_bytes())
 
 
 def chapters() -> dict[str, str]:

@@ -11,7 +11,8 @@ from conftest import Cm
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clientmilitant import model, store
+from clientmilitant.core import model
+from clientmilitant.storage import outline_file
 
 # A plan as nested lists: each node is the list of its children.
 plans = st.recursive(st.just([]), lambda children: st.lists(children, max_size=3), max_leaves=8).filter(bool)
@@ -33,7 +34,7 @@ def build_book(folder: Path, plan: list, written: list[bool]) -> list[str]:
             section_id = located.section.id
             (folder / "chapters" / f"{section_id}.md").write_text(f"Texte unique-{section_id}-fin.\n", encoding="utf-8")
             with_text.append(section_id)
-    (folder / "outline.yaml").write_text(store.dumps(outline), encoding="utf-8")
+    (folder / "outline.yaml").write_text(outline_file.dumps(outline), encoding="utf-8")
     return with_text
 
 

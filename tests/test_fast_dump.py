@@ -1,4 +1,4 @@
-"""store.dumps writes outline.yaml with a small emitter of its own (PyYAML's representer and emitter
+"""outline_file.dumps writes outline.yaml with a small emitter of its own (PyYAML's representer and emitter
 took ~0.6 s at 10,000 sections): it must give exactly PyYAML's bytes, for any text at all."""
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clientmilitant import model, store
+from clientmilitant.core import model
+from clientmilitant.storage import outline_file
 
 REPO = Path(__file__).parent.parent
 
@@ -51,7 +52,7 @@ def outlines(draw) -> model.Outline:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(outlines())
 def test_the_emitter_writes_what_pyyaml_writes(outline: model.Outline):
-    assert store.dumps(outline) == store.yaml_dumps(outline)
+    assert outline_file.dumps(outline) == outline_file.yaml_dumps(outline)
 
 
 @pytest.mark.parametrize("text", TRICKY)
@@ -60,13 +61,13 @@ def test_every_tricky_text_round_trips(text: str):
         book=model.BookMeta(title=text),
         parts=[model.Section(id="a", title="t", points=[text] if text.strip() else [], notes=text or None)],
     )
-    written = store.dumps(outline)
-    assert written == store.yaml_dumps(outline)
+    written = outline_file.dumps(outline)
+    assert written == outline_file.yaml_dumps(outline)
     if "\x00" not in text and "\x07" not in text and "\ufeff" not in text and "\x85" not in text:
-        assert store.loads(written.encode("utf-8")).book.title == text
+        assert outline_file.loads(written.encode("utf-8")).book.title == text
 
 
 @pytest.mark.parametrize("path", ["outline.yaml", "tests/fixtures/small-book/outline.yaml"])
 def test_the_committed_books_are_written_unchanged(path: str):
     data = (REPO / path).read_bytes()
-    assert store.dumps(store.loads(data)) == store.yaml_dumps(store.loads(data))
+    assert outline_file.dumps(outline_file.loads(data)) == outline_file.yaml_dumps(outline_file.loads(data))

@@ -3,7 +3,7 @@ concerns, in feedback.yaml; the comments of an archived post imported with spam 
 
 The fixture book `feedback-book` is the committed plan plus the plan post archived in
 sources/le-client-militant-le-plan.md with its two comments, in the format of
-clientmilitant/sources/archive.py (front matter `comments:` with author, date, text)."""
+clientmilitant/storage/archive.py (front matter `comments:` with author, date, text)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import Cm, copy_book, snapshot
 
-from clientmilitant import feedback, store
+from clientmilitant.services import feedback
+from clientmilitant.storage import outline_file
 
 PLAN_POST = "le-client-militant-le-plan"
 XGC_TEXT = (
@@ -261,7 +262,7 @@ def test_feedback_file_round_trip_keeps_french_text_exactly():
 
 @pytest.fixture(scope="module")
 def vocabulary() -> set[str]:
-    outline = store.loads((Path(__file__).parent / "fixtures" / "feedback-book" / "outline.yaml").read_bytes())
+    outline = outline_file.loads((Path(__file__).parent / "fixtures" / "feedback-book" / "outline.yaml").read_bytes())
     return feedback.book_vocabulary(outline)
 
 

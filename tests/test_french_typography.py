@@ -1,4 +1,4 @@
-"""French typography: clientmilitant/export/filters/french.lua, run by the pandoc that pypandoc-binary installs.
+"""French typography: clientmilitant/services/export/filters/french.lua, run by the pandoc that pypandoc-binary installs.
 
 Each case runs pandoc (its explicit binary, in a subprocess) with the filter on a small Markdown
 input and compares the text of the result character by character: U+202F (narrow no-break space),
@@ -15,12 +15,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, SAMPLES
 
 NNBSP = "\u202f"  # narrow no-break space: before ; ! ? », after «
 NBSP = "\u00a0"  # no-break space: before :
-FILTER = REPO / "clientmilitant" / "export" / "filters" / "french.lua"
+FILTER = REPO / "clientmilitant" / "services" / "export" / "filters" / "french.lua"
 
 
 def bundled_pandoc() -> Path:

@@ -10,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from clientmilitant import model, store
-from clientmilitant.errors import CmError
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError
+from clientmilitant.storage import outline_file
 
 # Titles and points as an author might type them, YAML 1.1 look-alikes and French punctuation included.
 TRICKY = ["yes", "NO", "Non", "1.10", "012", "12:30", "2007-12-13", "null", "~", "- x", "a: b", "#1", "« x »", "'q'", '"d"']
@@ -45,11 +46,11 @@ class OutlineMachine(RuleBasedStateMachine):
         self.expected_ids: set[str] = set()
 
     def apply(self, edit) -> None:
-        before = store.dumps(self.outline)
+        before = outline_file.dumps(self.outline)
         try:
             edit()
         except CmError:
-            assert store.dumps(self.outline) == before, "a refused edit changed the tree"
+            assert outline_file.dumps(self.outline) == before, "a refused edit changed the tree"
 
     @rule(title=titles, data=st.data())
     def add(self, title, data):
@@ -113,7 +114,7 @@ class OutlineMachine(RuleBasedStateMachine):
 
     @invariant()
     def save_then_load_gives_the_same_tree(self):
-        assert store.loads(store.dumps(self.outline).encode("utf-8")) == self.outline
+        assert outline_file.loads(outline_file.dumps(self.outline).encode("utf-8")) == self.outline
 
 
 TestOutlineMachine = OutlineMachine.TestCase
@@ -125,7 +126,7 @@ TestOutlineMachine.settings = settings(max_examples=40, stateful_step_count=25, 
 def test_any_text_round_trips_through_the_yaml_file(title, points, notes):
     outline = model.Outline(parts=[model.Section(id="p", title=title.strip(), points=points, notes=notes)])
     outline.book.title = title
-    assert store.loads(store.dumps(outline).encode("utf-8")) == outline
+    assert outline_file.loads(outline_file.dumps(outline).encode("utf-8")) == outline
 
 
 @given(st.text(min_size=1, max_size=60))

@@ -9,16 +9,16 @@ from pathlib import Path
 
 from conftest import Cm, snapshot
 
-from clientmilitant import store
+from clientmilitant.storage import outline_file
 
 
 def outline_of(folder: Path):
-    return store.loads((folder / "outline.yaml").read_bytes())
+    return outline_file.loads((folder / "outline.yaml").read_bytes())
 
 
 def numbered(folder: Path) -> list[tuple[str, str]]:
     """(number, id) of every section, in reading order."""
-    from clientmilitant.model import walk
+    from clientmilitant.core.model import walk
 
     return [(located.number, located.section.id) for located in walk(outline_of(folder))]
 

@@ -8,14 +8,12 @@ them. (outline.yaml itself may be a link: cm then updates its target, on purpose
 
 from __future__ import annotations
 
-import json
-
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, Cm
 from test_bad_input import tree_state
 

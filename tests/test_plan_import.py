@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES, Cm, snapshot
 
-from clientmilitant import model, store
+from clientmilitant.core import model
+from clientmilitant.storage import outline_file
 
 BLOG = SAMPLES / "blog-jbp-2007-12.txt"
 WITH_COMMENTS = SAMPLES / "plan-post-with-comments.txt"
@@ -52,7 +53,7 @@ def reading_order(outline: model.Outline) -> list[str]:
 
 
 def committed() -> model.Outline:
-    return store.loads((REPO / "outline.yaml").read_bytes())
+    return outline_file.loads((REPO / "outline.yaml").read_bytes())
 
 
 def test_committed_outline_holds_every_line_of_the_plan_post_in_order():
@@ -108,7 +109,7 @@ def test_import_rebuilds_the_committed_plan_from_the_post(tmp_path, plan_file):
     book.mkdir()
     out = Cm(book)("outline", "import", str(plan_file), "--title", "Le client militant").ok().stdout
     assert "3 parts, 13 sections, 4 sources (5 lines before the first part skipped)" in out
-    imported = store.loads((book / "outline.yaml").read_bytes())
+    imported = outline_file.loads((book / "outline.yaml").read_bytes())
     expected = expected_texts(plan_lines())
     expected[0] = "Le client est un consonmmateur"  # the importer keeps the author's text as written
     assert reading_order(imported) == expected

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES, Cm, copy_book, snapshot
 
-from clientmilitant.book import Book
-from clientmilitant.sources.archive import read_archive
+from clientmilitant.storage.archive import read_archive
+from clientmilitant.storage.book import Book
 
 DUMP = SAMPLES / "blog-jbp-2007-12.txt"
 PLAN_POST = SAMPLES / "plan-post-with-comments.txt"
@@ -415,9 +415,9 @@ def test_an_import_undone_then_redone_finds_its_archives_again(book_copy: Path) 
 
 def test_the_committed_book_holds_the_december_posts_and_the_plans_four_links() -> None:
     """The repository's own book, read only: what `cm source import blog-jbp-2007-12.txt` left there."""
-    from clientmilitant import store
+    from clientmilitant.storage import outline_file
 
-    outline = store.loads((REPO / "outline.yaml").read_bytes())
+    outline = outline_file.loads((REPO / "outline.yaml").read_bytes())
     book = Book.at(REPO)
     by_title = {s.title: s for s in outline.sources if s.title}
     for title, date in DECEMBER_POSTS:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES, Cm, snapshot
 
-from clientmilitant.sources.suggest import Analyzer, rank
+from clientmilitant.services.sources.suggest import Analyzer, rank
 
 
 @pytest.fixture(scope="module")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from clientmilitant.errors import BookError
-from clientmilitant.sources.archive import Archive, Comment, parse_archive, render_archive
-from clientmilitant.sources.dates import is_date_header, parse_date
-from clientmilitant.sources.importer import detect_format, slug_matches, url_slug
-from clientmilitant.sources.textdump import parse_dump, settle
+from clientmilitant.core.dates import is_date_header, parse_date
+from clientmilitant.core.errors import BookError
+from clientmilitant.services.sources.importer import detect_format, slug_matches, url_slug
+from clientmilitant.services.sources.textdump import parse_dump, settle
+from clientmilitant.storage.archive import Archive, Comment, parse_archive, render_archive
 
 
 @pytest.mark.parametrize(

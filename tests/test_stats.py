@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from clientmilitant import stats
+from clientmilitant.services import stats
 
 NODE_KEYS = {
     "number", "id", "title", "depth", "status", "words", "target",

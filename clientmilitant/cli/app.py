@@ -17,7 +17,7 @@ import typer
 
 from clientmilitant import __version__
 from clientmilitant.cli.common import OPTIONS
-from clientmilitant.errors import CmError
+from clientmilitant.core.errors import CmError
 
 # name on the command line → (module in clientmilitant.cli, attribute): a Typer sub-app or a function
 NOUNS = {

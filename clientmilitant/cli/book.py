@@ -9,8 +9,8 @@ from typing import Optional
 
 import typer
 
-from clientmilitant import model
 from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json, say
+from clientmilitant.core import model
 
 app = typer.Typer(help="Show or set the book's metadata (title, author, lang…).", no_args_is_help=True)
 
@@ -55,7 +55,7 @@ def init(
 
     Example: cm init --title "Le client militant"
     """
-    from clientmilitant.plan import init_book
+    from clientmilitant.services.outline import init_book
 
     folder = Path.cwd()
     book = init_book(folder, title or folder.name, lang)

@@ -20,9 +20,9 @@ def edit(ref: str = typer.Argument(..., metavar="REF", help="The section: its nu
 
     Example: cm chapter edit 2.1
     """
-    from clientmilitant.chapters import editor_command, ensure_chapter, open_in_editor
-    from clientmilitant.fsutil import display_path
-    from clientmilitant.words import count_words
+    from clientmilitant.core.words import count_words
+    from clientmilitant.services.chapters import editor_command, ensure_chapter, open_in_editor
+    from clientmilitant.storage.files import display_path
 
     book = current_book()
     command = editor_command()  # before creating anything: no editor, no new file
@@ -48,8 +48,8 @@ def path(
 
     Example: cm chapter path 2.1
     """
-    from clientmilitant.chapters import chapter_path
-    from clientmilitant.fsutil import display_path
+    from clientmilitant.services.chapters import chapter_path
+    from clientmilitant.storage.files import display_path
 
     book = current_book()
     located, chapter = chapter_path(book, book.load(), chapter_ref(ref))

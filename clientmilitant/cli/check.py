@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json
-from clientmilitant.errors import Failed
+from clientmilitant.core.errors import Failed
 
 if TYPE_CHECKING:
-    from clientmilitant.checks import Report
+    from clientmilitant.services.check import Report
 
 LEVEL_STYLES = {"error": "bold red", "warning": "yellow"}
 
@@ -24,7 +24,7 @@ def check(as_json: bool = JSON_OPTION) -> None:
 
     Example: cm check --json | jq '.findings[] | select(.level == "error")'
     """
-    from clientmilitant.checks import check_book
+    from clientmilitant.services.check import check_book
 
     report = check_book(current_book())
     if as_json:

@@ -17,7 +17,7 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from clientmilitant.book import Book
+    from clientmilitant.storage.book import Book
 
 
 @dataclass
@@ -34,7 +34,7 @@ REF_ARGUMENT = typer.Argument(..., metavar="REF", help="A section: its number (2
 
 
 def current_book() -> Book:
-    from clientmilitant.book import find_book
+    from clientmilitant.storage.book import find_book
 
     return find_book(OPTIONS.outline)
 

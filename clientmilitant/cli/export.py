@@ -11,7 +11,7 @@ from typing import List, Optional
 import typer
 
 from clientmilitant.cli.common import JSON_OPTION, current_book, escape, print_json, say
-from clientmilitant.fsutil import display_path
+from clientmilitant.storage.files import display_path
 
 app = typer.Typer(
     help="Export the book through pandoc: markdown, epub, docx or html (default: build/<title>.<ext>).",
@@ -90,7 +90,7 @@ def make_command(fmt: str) -> Callable[..., None]:
         ),
         as_json: bool = JSON_OPTION,
     ) -> None:
-        from clientmilitant.export import ExportOptions, export_book
+        from clientmilitant.services.export import ExportOptions, export_book
 
         options = ExportOptions(
             format=fmt,

@@ -9,7 +9,7 @@ import typer
 from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json, say
 
 if TYPE_CHECKING:
-    from clientmilitant.book import Book
+    from clientmilitant.storage.book import Book
 
 app = typer.Typer(
     help="Keep readers' feedback on the sections it concerns: add, list, mark done, import a post's comments.",
@@ -44,7 +44,7 @@ def add(
 
     Example: cm feedback add 2.2 "Et le frottement chez les libraires ?" --author Marie --date 2008-01-08
     """
-    from clientmilitant.feedback import add_feedback
+    from clientmilitant.services.feedback import add_feedback
 
     item = add_feedback(current_book(), ref, text, author, date, url)
     say(f"added {_headline(item)}")
@@ -62,7 +62,7 @@ def list_(
 
     Example: cm feedback list --open --section 2
     """
-    from clientmilitant.feedback import SCHEMA_VERSION, list_feedback
+    from clientmilitant.services.feedback import SCHEMA_VERSION, list_feedback
 
     items = list_feedback(current_book(), section, open_only)
     if as_json:
@@ -95,7 +95,7 @@ def done(
 
     Example: cm feedback done f1 --note "bibliographie ajoutée en fin de partie 2"
     """
-    from clientmilitant.feedback import mark_done
+    from clientmilitant.services.feedback import mark_done
 
     say(f"done: {_headline(mark_done(current_book(), item_id, note))}")
 
@@ -109,7 +109,7 @@ def move(
 
     Example: cm feedback move f2 3.4
     """
-    from clientmilitant.feedback import move_feedback
+    from clientmilitant.services.feedback import move_feedback
 
     say(f"moved: {_headline(move_feedback(current_book(), item_id, ref))}")
 
@@ -120,7 +120,7 @@ def remove(item_id: str = ID_ARGUMENT) -> None:
 
     Example: cm feedback remove f3
     """
-    from clientmilitant.feedback import remove_feedback
+    from clientmilitant.services.feedback import remove_feedback
 
     say(f"removed: {_headline(remove_feedback(current_book(), item_id))}")
 
@@ -139,7 +139,7 @@ def import_(
 
     Example: cm feedback import le-client-militant-le-plan --section 2
     """
-    from clientmilitant.feedback import import_comments
+    from clientmilitant.services.feedback import import_comments
 
     report = import_comments(current_book(), source_id, section, include_spam)
     target = report.section
@@ -163,8 +163,8 @@ def import_(
 
 def print_open_by_part(book: Book) -> None:
     """The line `cm stats` adds when readers' feedback is open: the count per part."""
-    from clientmilitant.errors import CmError
-    from clientmilitant.feedback import open_by_part
+    from clientmilitant.core.errors import CmError
+    from clientmilitant.services.feedback import open_by_part
 
     try:
         parts = [part for part in open_by_part(book, book.load()) if part["open_feedback"]]

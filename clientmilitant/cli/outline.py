@@ -26,12 +26,12 @@ def show(
 
     Example: cm outline show --depth 2 --no-points
     """
-    from clientmilitant.overview import outline_data
+    from clientmilitant.services.outline import outline_data
 
     book = current_book()
     data = outline_data(book, book.load(), depth)
     if feedback:
-        from clientmilitant.feedback import mark_open_feedback
+        from clientmilitant.services.feedback import mark_open_feedback
 
         mark_open_feedback(book, data["parts"])
     if as_json:
@@ -54,10 +54,10 @@ def import_(
 
     Example: cm outline import plan.txt --title "Le client militant"
     """
-    from clientmilitant.book import find_book
-    from clientmilitant.errors import NotFound
-    from clientmilitant.model import subtree
-    from clientmilitant.plan import import_plan
+    from clientmilitant.core.errors import NotFound
+    from clientmilitant.core.model import subtree
+    from clientmilitant.services.outline import import_plan
+    from clientmilitant.storage.book import find_book
 
     try:
         existing = find_book(OPTIONS.outline)
@@ -104,9 +104,9 @@ def export(
 
     Example: cm outline export --format html --intro intro.md -o plan.html
     """
-    from clientmilitant.feedback import feedback_path
-    from clientmilitant.fsutil import atomic_write, display_path
-    from clientmilitant.planexport import export_plan, read_intro
+    from clientmilitant.services.feedback import feedback_path
+    from clientmilitant.services.plan_export import export_plan, read_intro
+    from clientmilitant.storage.files import atomic_write, display_path
 
     intro_text = read_intro(intro) if intro is not None else None
     book = current_book()

@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from clientmilitant import model
 from clientmilitant.cli.common import REF_ARGUMENT, current_book, escape, say
+from clientmilitant.core import model
 
 app = typer.Typer(help="Add, remove or reorder the points of a section.", no_args_is_help=True)
 POINT_NUMBER = typer.Argument(..., metavar="N", help="The point's number, from 1, as `cm outline show` lists them.")

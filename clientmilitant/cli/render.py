@@ -58,7 +58,7 @@ def source_line(source: dict[str, Any] | None, source_id: str) -> str:
 
 
 def outline_tree(data: dict[str, Any], show_points: bool, show_sources: bool) -> None:
-    """Print the tree of `overview.outline_data()`."""
+    """Print the tree of `outline.outline_data()`."""
     book = data["book"]
     title = (book["title"] or "(untitled)") + (f" — {book['subtitle']}" if book["subtitle"] else "")
     sources = {source["id"]: source for source in data["sources"]}

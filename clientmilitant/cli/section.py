@@ -6,8 +6,8 @@ from typing import Optional
 
 import typer
 
-from clientmilitant import model
 from clientmilitant.cli.common import REF_ARGUMENT, current_book, escape, say
+from clientmilitant.core import model
 
 app = typer.Typer(help="Add, move, rename, set or remove sections (a REF is a number like 2.1, or an id).", no_args_is_help=True)
 
@@ -108,7 +108,7 @@ def remove(
 
     Example: cm section remove 3.3 --force
     """
-    from clientmilitant.plan import remove_section
+    from clientmilitant.services.outline import remove_section
 
     removal = remove_section(current_book(), ref, force)
     extra = len(removal.removed_ids) - 1

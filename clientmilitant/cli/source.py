@@ -34,7 +34,7 @@ def list_(
 
     Example: cm source list --unlinked
     """
-    from clientmilitant.sources.library import list_sources
+    from clientmilitant.services.sources.library import list_sources
 
     data = list_sources(current_book(), section, unlinked)
     if as_json:
@@ -71,7 +71,7 @@ def show(
 
     Example: cm source show le-modle-radio
     """
-    from clientmilitant.sources.library import show_source
+    from clientmilitant.services.sources.library import show_source
 
     data = show_source(current_book(), source_id)
     if as_json:
@@ -124,7 +124,7 @@ def add(
 
     Example: cm source add http://jbp.typepad.com/jb/2007/09/tre-et-paratre.html --title "Être et paraître" --link 3.7
     """
-    from clientmilitant.sources.library import add_source
+    from clientmilitant.services.sources.library import add_source
 
     source, archived, linked = add_source(current_book(), url or "", file, title, author, date, site, links, source_id)
     detail = "archived" if archived else "not archived"
@@ -139,7 +139,7 @@ def link(source_id: str = SOURCE_ID, refs: list[str] = REFS) -> None:
 
     Example: cm source link le-modle-radio 3.5 3.6
     """
-    from clientmilitant.sources.library import link_sections
+    from clientmilitant.services.sources.library import link_sections
 
     for located, new in link_sections(current_book(), source_id, refs):
         verb = "linked to" if new else "already linked to"
@@ -152,7 +152,7 @@ def unlink(source_id: str = SOURCE_ID, refs: list[str] = REFS) -> None:
 
     Example: cm source unlink le-modle-radio 3.6
     """
-    from clientmilitant.sources.library import unlink_sections
+    from clientmilitant.services.sources.library import unlink_sections
 
     for located in unlink_sections(current_book(), source_id, refs):
         say(f"{source_id} unlinked from [bold]{located.number}[/bold] {escape(located.section.title)}")
@@ -169,7 +169,7 @@ def remove(
 
     Example: cm source remove meilleurs-voeux-2008
     """
-    from clientmilitant.sources.library import remove_source
+    from clientmilitant.services.sources.library import remove_source
 
     source, unlinked, move = remove_source(current_book(), source_id, force)
     say(f"removed [bold]{source.id}[/bold] {escape(source.title or source.url)}")
@@ -198,7 +198,7 @@ def import_(
 
     Example: cm source import blog-2007-12.txt --dry-run
     """
-    from clientmilitant.sources.importer import Defaults, import_files
+    from clientmilitant.services.sources.importer import Defaults, import_files
 
     report = import_files(current_book(), files, dry_run, Defaults(title, date, author, site))
     _import_table(report)
@@ -252,7 +252,7 @@ def suggest(
 
     Example: cm source suggest 3.6 --limit 3
     """
-    from clientmilitant.sources.suggest import suggest as rank_sources
+    from clientmilitant.services.sources.suggest import suggest as rank_sources
 
     book = current_book()
     located, suggestions = rank_sources(book, ref, limit)
@@ -282,7 +282,7 @@ def suggest(
             )
         console().print(table)
     if link_best and suggestions:
-        from clientmilitant.sources.library import link_sections
+        from clientmilitant.services.sources.library import link_sections
 
         best = suggestions[0].source.id
         link_sections(book, best, [located.section.id])

@@ -18,7 +18,7 @@ def stats(as_json: bool = JSON_OPTION) -> None:
 
     Example: cm stats --json | jq '.book.percent'
     """
-    from clientmilitant.stats import book_stats
+    from clientmilitant.services.stats import book_stats
 
     book = current_book()
     data = book_stats(book, book.load())

@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from clientmilitant import model
-from clientmilitant.book import Book, FileMove
-from clientmilitant.errors import BookError, CmError, NotFound, Refused
-from clientmilitant.fsutil import display_path
-from clientmilitant.sources.archive import Archive, archive_path, archived_ids, read_archive, write_archive
-from clientmilitant.sources.dates import normalize_date
+from clientmilitant.core import model
+from clientmilitant.core.dates import normalize_date
+from clientmilitant.core.errors import BookError, CmError, NotFound, Refused
+from clientmilitant.storage.archive import Archive, archive_path, archived_ids, read_archive, write_archive
+from clientmilitant.storage.book import Book, FileMove
+from clientmilitant.storage.files import display_path
 
 SCHEMA_VERSION = 1
 
@@ -69,7 +69,7 @@ def show_source(book: Book, source_id: str) -> dict[str, Any]:
 def _default_id(title: str, url: str) -> str:
     if title:
         return model.slugify(title)
-    from clientmilitant.sources.importer import url_slug
+    from clientmilitant.services.sources.importer import url_slug
 
     found = url_slug(url) if url else None
     if found:
@@ -92,7 +92,7 @@ def read_post_file(path: Path) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         raise BookError(f"{display_path(path)}:{line}: not UTF-8; save it as UTF-8") from None
     if path.suffix.lower() in (".html", ".htm"):
-        from clientmilitant.sources.posts import html_to_markdown
+        from clientmilitant.services.sources.posts import html_to_markdown
 
         return html_to_markdown([text])[0]
     return text.strip("\n")
@@ -110,7 +110,7 @@ def add_source(
     source_id: str | None = None,
 ) -> tuple[model.Source, bool, list[model.Located]]:
     """Register a source (archived when --file gives its text) and link it to sections."""
-    from clientmilitant.sources.importer import normalize_url
+    from clientmilitant.services.sources.importer import normalize_url
 
     url, title = url.strip(), " ".join(title.split())
     if not (url or title or file):

@@ -22,10 +22,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from clientmilitant import model
-from clientmilitant.book import Book
-from clientmilitant.sources.archive import archived_ids, read_archive
-from clientmilitant.sources.dates import fold
+from clientmilitant.core import model
+from clientmilitant.core.dates import fold
+from clientmilitant.storage.archive import archived_ids, read_archive
+from clientmilitant.storage.book import Book
 
 K1 = 1.2
 B = 0.75

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from clientmilitant.model import Section, Source, slugify, unique_id
+from clientmilitant.core.model import Section, Source, slugify, unique_id
 
 # Private-use characters that Word's Symbol/Wingdings fonts leave in pasted text, and what they meant.
 SYMBOL_FONT_CHARACTERS = {"\uf0e0": "→", "\uf0e8": "→", "\uf0df": "←", "\uf0b7": "•", "\uf0a7": "▪"}

@@ -10,10 +10,10 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
-from clientmilitant.errors import BookError
-from clientmilitant.sources.archive import Comment
-from clientmilitant.sources.dates import parse_date
-from clientmilitant.sources.posts import Post, html_to_markdown
+from clientmilitant.core.dates import parse_date
+from clientmilitant.core.errors import BookError
+from clientmilitant.services.sources.posts import Post, html_to_markdown
+from clientmilitant.storage.archive import Comment
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"

@@ -26,11 +26,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant.errors import BookError
-from clientmilitant.planimport import SYMBOL_FONT_CHARACTERS
-from clientmilitant.sources.archive import Comment
-from clientmilitant.sources.dates import fold, is_date_header, parse_date
-from clientmilitant.sources.posts import Post, text_to_markdown
+from clientmilitant.core.dates import fold, is_date_header, parse_date
+from clientmilitant.core.errors import BookError
+from clientmilitant.core.plan_post import SYMBOL_FONT_CHARACTERS
+from clientmilitant.services.sources.posts import Post, text_to_markdown
+from clientmilitant.storage.archive import Comment
 
 CHROME_LINES = {
     "powered by blogger", "jump to navigation", "skip to content", "publicites", "publicite",

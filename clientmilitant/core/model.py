@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from clientmilitant.errors import CmError, NotFound, Refused
+from clientmilitant.core.errors import CmError, NotFound, Refused
 
 STATUSES = ("idea", "draft", "revised", "final")
 DEFAULT_STATUS = "idea"

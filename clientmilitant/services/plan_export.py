@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
-from clientmilitant import model
-from clientmilitant.errors import CmError, Failed, NotFound, Refused
-from clientmilitant.fsutil import display_path
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError, Failed, NotFound, Refused
+from clientmilitant.storage.files import display_path
 
 FORMATS = ("markdown", "html")
 LINK_SCHEMES = ("http", "https", "ftp", "mailto")  # never `javascript:` in a fragment pasted into a blog

@@ -21,8 +21,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant import model
-from clientmilitant.errors import CmError, Failed, NotFound
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError, Failed, NotFound
 
 MAX_HEADING_LEVEL = 6
 SOURCES_ID = "cm--sources"  # a section id never holds "--", so this cannot clash with one

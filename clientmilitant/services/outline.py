@@ -1,15 +1,23 @@
-"""Changes to the plan that involve more than the tree: new books, imported plans, removals."""
+"""The plan as a service: new books, imported plans, removals, and the outline as plain data.
+
+`outline_data` is the documented JSON shape of `cm outline show --json` (README, "JSON output"), and what
+the rich tree is drawn from.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from clientmilitant import model
-from clientmilitant.book import Book, FileMove
-from clientmilitant.errors import BookError, NotFound, Refused
-from clientmilitant.fsutil import display_path
-from clientmilitant.planimport import PlanImport, parse_plan
+from clientmilitant.core import model
+from clientmilitant.core.errors import BookError, NotFound, Refused
+from clientmilitant.core.plan_post import PlanImport, parse_plan
+from clientmilitant.core.words import count_words
+from clientmilitant.storage.book import Book, FileMove
+from clientmilitant.storage.files import display_path
+
+SCHEMA_VERSION = 1
 
 
 def init_book(folder: Path, title: str, lang: str = "fr-FR") -> Book:
@@ -81,3 +89,49 @@ def remove_section(book: Book, ref: str, force: bool) -> Removal:
         change.moves.extend(book.set_aside(removed_ids))
     return Removal(located, removed_ids, tuple(change.moves))
 
+
+def words_by_section(book: Book, outline: model.Outline) -> dict[str, int]:
+    """Words written in each section's chapter file (sections without a file are absent)."""
+    files = book.chapter_files()
+    words = {}
+    for located in model.walk(outline):
+        section_id = located.section.id
+        if section_id in files:
+            words[section_id] = count_words(book.read_text(files[section_id], "this chapter"))
+    return words
+
+
+def section_identity(section: model.Section, path: tuple[int, ...]) -> dict[str, Any]:
+    """The keys that open every section in cm's JSON: number, id, title, depth, status."""
+    return {
+        "number": model.format_number(path),
+        "id": section.id,
+        "title": section.title,
+        "depth": len(path),
+        "status": section.effective_status,
+    }
+
+
+def outline_data(book: Book, outline: model.Outline, depth: int | None = None) -> dict[str, Any]:
+    """The whole book as JSON-ready data; `depth` keeps only the first levels of sections."""
+    words = words_by_section(book, outline)
+
+    def node(section: model.Section, path: tuple[int, ...]) -> dict[str, Any]:
+        children = section.sections if depth is None or len(path) < depth else []
+        return {
+            **section_identity(section, path),
+            "target": section.target,
+            "words": words.get(section.id, 0),
+            "chapter": f"chapters/{section.id}.md" if section.id in words else None,
+            "points": list(section.points),
+            "sources": list(section.sources),
+            "notes": section.notes,
+            "sections": [node(child, (*path, i)) for i, child in enumerate(children, start=1)],
+        }
+
+    return {
+        "version": SCHEMA_VERSION,
+        "book": asdict(outline.book),
+        "parts": [node(part, (i,)) for i, part in enumerate(outline.parts, start=1)],
+        "sources": [asdict(source) for source in outline.sources],
+    }

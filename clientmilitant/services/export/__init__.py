@@ -15,10 +15,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clientmilitant import model
-from clientmilitant.book import Book
-from clientmilitant.errors import CmError, Failed, NotFound
-from clientmilitant.fsutil import atomic_write, display_path, inside
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError, Failed, NotFound
+from clientmilitant.storage.book import Book
+from clientmilitant.storage.files import atomic_write, display_path, inside
 
 FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html"}
 PACKAGE = Path(__file__).parent
@@ -67,7 +67,7 @@ def export_book(
     book: Book, options: ExportOptions, progress: Callable[[str], None] = lambda step: None
 ) -> ExportResult:
     """Export the book; nothing is written (output or outline) unless pandoc succeeds."""
-    from clientmilitant.export import assemble, pandoc
+    from clientmilitant.services.export import assemble, pandoc
 
     if options.format not in FORMATS:
         raise CmError(f"no export format '{options.format}'", f"one of: {', '.join(FORMATS)}")

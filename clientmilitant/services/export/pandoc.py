@@ -16,7 +16,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from clientmilitant.errors import CmError, Failed
+from clientmilitant.core.errors import CmError, Failed
 
 _WARNING = re.compile(r"^\[(WARNING|INFO|ERROR)\]\s*")
 _AT_LINE = re.compile(r"\s*(?:at|on)? ?line (\d+)(?:,? column \d+)?")

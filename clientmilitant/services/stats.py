@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from clientmilitant import model
-from clientmilitant.book import Book
-from clientmilitant.overview import section_identity, words_by_section
+from clientmilitant.core import model
+from clientmilitant.services.outline import section_identity, words_by_section
+from clientmilitant.storage.book import Book
 
 SCHEMA_VERSION = 1
 WORDS_PER_PAGE = 250  # a printed page of a French essay in a 13 × 20 cm paperback

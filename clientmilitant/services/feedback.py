@@ -4,7 +4,7 @@ The author wrote the book in the open and asked readers what was missing; their 
 here, each on the section it concerns. feedback.yaml lives beside outline.yaml, not inside it:
 readers' words stay apart from the author's plan (whose diffs stay about the plan, and whose undo
 history does not bring back or lose a reader's comment), and a broken feedback file never stops
-`cm outline show`. It is read as strictly as outline.yaml (store.StrictReader: YAML nodes, file:line:col
+`cm outline show`. It is read as strictly as outline.yaml (outline_file.StrictReader: YAML nodes, file:line:col
 errors, no aliases, tags or duplicate keys) and written under the same lock with an atomic write.
 
 Each item names its section by the section's stable id, so it follows the section when the section
@@ -25,10 +25,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from clientmilitant import model, store
-from clientmilitant.book import Book
-from clientmilitant.errors import CmError, NotFound, Refused
-from clientmilitant.fsutil import atomic_write, display_path, locked
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError, NotFound, Refused
+from clientmilitant.storage import outline_file
+from clientmilitant.storage.book import Book
+from clientmilitant.storage.files import atomic_write, display_path, locked
 
 FEEDBACK_NAME = "feedback.yaml"
 SCHEMA_VERSION = 1
@@ -89,7 +90,7 @@ def loads(data: bytes, filename: str = FEEDBACK_NAME) -> list[Feedback]:
     return items
 
 
-class FeedbackReader(store.StrictReader):
+class FeedbackReader(outline_file.StrictReader):
     """outline.yaml's strict reader, its messages naming this file instead of "an outline"."""
 
     def fail(self, node_or_mark: Any, message: str) -> Exception:
@@ -222,7 +223,7 @@ def open_counts(book: Book) -> dict[str, int]:
 
 def mark_open_feedback(book: Book, nodes: list[dict[str, Any]]) -> None:
     """Add `open_feedback` (a count, 0 when none) to every node of the outline's data
-    (overview.outline_data), for `cm outline show --feedback`."""
+    (outline.outline_data), for `cm outline show --feedback`."""
     counts = open_counts(book)
 
     def mark(node: dict[str, Any]) -> None:
@@ -343,7 +344,7 @@ def stems(text: str) -> set[str]:
     """The stems of a text's meaningful words, as `cm source suggest` finds them (French Snowball
     stems, elisions cut, stop words dropped): `consommateurs` and `consommateur` meet, so do
     `mondes` and `monde`. Words of one or two letters and numbers are not counted."""
-    from clientmilitant.sources.suggest import Analyzer
+    from clientmilitant.services.sources.suggest import Analyzer
 
     return {stem for stem, word in Analyzer().words(text) if len(word) >= 3 and not word.isdigit()}
 
@@ -477,7 +478,7 @@ def import_comments(
     The section is `section_ref`, else the one section that cites the post. Spam is left out
     unless `include_spam` (then kept with `spam: true`); a comment imported before is not
     imported twice."""
-    from clientmilitant.sources.archive import read_archive
+    from clientmilitant.storage.archive import read_archive
 
     outline = book.load()
     archive = read_archive(book, source_id)

@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from clientmilitant import model
-from clientmilitant.errors import BookError
-from clientmilitant.fsutil import atomic_write, display_path
+from clientmilitant.core import model
+from clientmilitant.core.errors import BookError
+from clientmilitant.storage.files import atomic_write, display_path
 
 if TYPE_CHECKING:
-    from clientmilitant.book import Book
+    from clientmilitant.storage.book import Book
 
 META_KEYS = ("title", "url", "author", "date", "site", "imported_from")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)

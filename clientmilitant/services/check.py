@@ -17,11 +17,12 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from clientmilitant import model, store
-from clientmilitant.book import Book
-from clientmilitant.errors import BookError, NotFound
-from clientmilitant.fsutil import inside
-from clientmilitant.words import blank_out_unread, count_words
+from clientmilitant.core import model
+from clientmilitant.core.errors import BookError, NotFound
+from clientmilitant.core.words import blank_out_unread, count_words
+from clientmilitant.storage import outline_file
+from clientmilitant.storage.book import Book
+from clientmilitant.storage.files import inside
 
 SCHEMA_VERSION = 1
 ERROR, WARNING = "error", "warning"
@@ -124,7 +125,7 @@ def check_book(book: Book) -> Report:
 
 
 def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
-    lines = store.lines(book.outline_path.read_bytes(), book.display_name)
+    lines = outline_file.lines(book.outline_path.read_bytes(), book.display_name)
     texts: dict[str, str] = {}
     yield from _read_chapters(book, texts)
     yield from _check_book_meta(book, outline, lines)
@@ -192,7 +193,7 @@ def _read_chapters(book: Book, texts: dict[str, str]) -> Iterator[Finding]:
             )
 
 
-def _check_book_meta(book: Book, outline: model.Outline, lines: store.Lines) -> Iterator[Finding]:
+def _check_book_meta(book: Book, outline: model.Outline, lines: outline_file.Lines) -> Iterator[Finding]:
     meta = outline.book
     if not meta.title.strip():
         yield Finding(
@@ -223,7 +224,7 @@ def _check_book_meta(book: Book, outline: model.Outline, lines: store.Lines) -> 
             )
 
 
-def _check_sections(outline: model.Outline, lines: store.Lines, texts: dict[str, str]) -> Iterator[Finding]:
+def _check_sections(outline: model.Outline, lines: outline_file.Lines, texts: dict[str, str]) -> Iterator[Finding]:
     registry = {source.id for source in outline.sources}
     words = {section_id: count_words(text) for section_id, text in texts.items()}
     for located in model.walk(outline):
@@ -282,7 +283,7 @@ def _round_up(words: int) -> int:
     return math.ceil(words / 100) * 100
 
 
-def _check_sources(outline: model.Outline, lines: store.Lines) -> Iterator[Finding]:
+def _check_sources(outline: model.Outline, lines: outline_file.Lines) -> Iterator[Finding]:
     linked = {source_id for located in model.walk(outline) for source_id in located.section.sources}
     for source in outline.sources:
         if source.id not in linked:

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any, Callable
 
-from clientmilitant.errors import BookError, CmError
-from clientmilitant.model import (
+from clientmilitant.core.errors import BookError, CmError
+from clientmilitant.core.model import (
     BOOK_KEYS,
     STATUSES,
     BookMeta,

@@ -10,8 +10,8 @@ import re
 import secrets
 from dataclasses import dataclass, field
 
-from clientmilitant.errors import Failed
-from clientmilitant.sources.archive import Comment
+from clientmilitant.core.errors import Failed
+from clientmilitant.storage.archive import Comment
 
 
 @dataclass

@@ -22,21 +22,20 @@ interrupted import never leaves the registry naming an archive that is not there
 
 from __future__ import annotations
 
-import functools
-
 import dataclasses
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from clientmilitant import model
-from clientmilitant.book import Book
-from clientmilitant.errors import BookError, CmError, NotFound
-from clientmilitant.fsutil import display_path
-from clientmilitant.sources.archive import Archive, Comment, archived_ids, read_archive, write_archive
-from clientmilitant.sources.dates import fold, normalize_date
-from clientmilitant.sources.posts import Post
+from clientmilitant.core import model
+from clientmilitant.core.dates import fold, normalize_date
+from clientmilitant.core.errors import BookError, CmError, NotFound
+from clientmilitant.services.sources.posts import Post
+from clientmilitant.storage.archive import Archive, Comment, archived_ids, read_archive, write_archive
+from clientmilitant.storage.book import Book
+from clientmilitant.storage.files import display_path
 
 FEED, WXR, MT, TEXT = "feed", "wxr", "movabletype", "text"
 FORMAT_NAMES = {FEED: "RSS/Atom feed", WXR: "WordPress export", MT: "Movable Type export", TEXT: "text dump"}
@@ -90,7 +89,7 @@ def detect_format(data: bytes) -> str:
         if b"wordpress.org/export/" in data[:200_000]:
             return WXR
         return FEED
-    from clientmilitant.sources.movabletype import looks_like_mt
+    from clientmilitant.services.sources.movabletype import looks_like_mt
 
     if looks_like_mt(data[:200_000].decode("utf-8", "replace")):
         return MT
@@ -128,19 +127,19 @@ def read_posts(path: Path) -> tuple[str, list[Post]]:
         )
     posts: list[Post]
     if kind == FEED:
-        from clientmilitant.sources.feeds import parse_feed
+        from clientmilitant.services.sources.feeds import parse_feed
 
         posts = parse_feed(data, filename)
     elif kind == WXR:
-        from clientmilitant.sources.wxr import parse_wxr, parse_xml
+        from clientmilitant.services.sources.wxr import parse_wxr, parse_xml
 
         posts = parse_wxr(parse_xml(data, filename), filename)
     elif kind == MT:
-        from clientmilitant.sources.movabletype import parse_movabletype
+        from clientmilitant.services.sources.movabletype import parse_movabletype
 
         posts = parse_movabletype(_decode(data, filename), filename)
     else:
-        from clientmilitant.sources.textdump import parse_dump
+        from clientmilitant.services.sources.textdump import parse_dump
 
         posts = parse_dump(_decode(data, filename), filename)
     if not posts:
@@ -165,7 +164,7 @@ def _known_posts(book: Book) -> list[Post]:
 
 def gather(book: Book, paths: list[Path], defaults: Defaults) -> tuple[list[tuple[str, str, int]], list[Post]]:
     """Every post of every file, settled: titled, split from its comments, defaults applied."""
-    from clientmilitant.sources.textdump import settle
+    from clientmilitant.services.sources.textdump import settle
 
     files, posts = [], []
     book.load()  # a broken outline.yaml is refused before any file is read

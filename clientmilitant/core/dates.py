@@ -12,7 +12,7 @@ import datetime
 import re
 import unicodedata
 
-from clientmilitant.errors import CmError
+from clientmilitant.core.errors import CmError
 
 # Every spelling of a month a French or English blog prints, accents folded, with or without a dot.
 _MONTH_NAMES = {

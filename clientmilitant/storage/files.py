@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 from typing import Iterator
 
-from clientmilitant.errors import BookError, LockTimeout
+from clientmilitant.core.errors import BookError, LockTimeout
 
 LOCK_TIMEOUT_SECONDS = 30.0
 

@@ -16,10 +16,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from clientmilitant import model
-from clientmilitant.book import Book
-from clientmilitant.errors import CmError, Failed
-from clientmilitant.fsutil import atomic_write, inside
+from clientmilitant.core import model
+from clientmilitant.core.errors import CmError, Failed
+from clientmilitant.storage.book import Book
+from clientmilitant.storage.files import atomic_write, inside
 
 # `--` inside an HTML comment is invalid XML: EPUBCheck rejects the book. Runs of hyphens in the
 # author's text become U+2010 HYPHENs, which look the same and are allowed.

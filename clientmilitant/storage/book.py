@@ -1,7 +1,7 @@
 """A book on disk: where it is, loading it, changing it safely, undoing a change, its chapter files.
 
 Layout of a book folder:
-    outline.yaml        the plan (see store.py)
+    outline.yaml        the plan (see outline_file.py)
     chapters/<id>.md    the text of a section, named by its stable id
     sources/<id>.md     archived source posts
     removed/            chapter text set aside by `cm section remove --force`
@@ -18,9 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-from clientmilitant import __version__, model, store
-from clientmilitant.errors import BookError, CmError, NotFound
-from clientmilitant.fsutil import atomic_write, display_path, inside, locked
+from clientmilitant import __version__
+from clientmilitant.core import model
+from clientmilitant.core.errors import BookError, CmError, NotFound
+from clientmilitant.storage import outline_file
+from clientmilitant.storage.files import atomic_write, display_path, inside, locked
 
 OUTLINE_NAME = "outline.yaml"
 STATE_DIR = ".cm"
@@ -120,8 +122,8 @@ class Book:
         try:
             with open(self.outline_path, "rb") as handle:
                 status = os.fstat(handle.fileno())
-                if status.st_size > store.MAX_OUTLINE_BYTES:
-                    raise store.too_large(self.display_name, status.st_size)  # never read it into memory
+                if status.st_size > outline_file.MAX_OUTLINE_BYTES:
+                    raise outline_file.too_large(self.display_name, status.st_size)  # never read it into memory
                 return handle.read(), status
         except FileNotFoundError:
             raise NotFound(f"{self.display_name}: no such file") from None
@@ -137,7 +139,7 @@ class Book:
         if cached is not None:
             return cached
         try:
-            return store.loads(data, self.display_name)
+            return outline_file.loads(data, self.display_name)
         except RecursionError:
             raise BookError(f"{self.display_name}: sections are nested too deeply to read") from None
 
@@ -160,7 +162,7 @@ class Book:
             key = (kept["format"], kept["cm"], kept["schema"], kept["sha256"])
             if key != (CACHE_FORMAT, __version__, _schema(), _digest(data)):
                 return None
-            outline = store.from_data(kept["outline"])
+            outline = outline_file.from_data(kept["outline"])
             validate(outline)  # ids that name files, statuses, depth: never trust a file blindly
             if outline.book.cover:
                 model.check_relative_path(outline.book.cover, "book.cover")
@@ -177,7 +179,7 @@ class Book:
             "cm": __version__,
             "schema": _schema(),
             "sha256": digest,
-            "outline": store.to_data(outline),
+            "outline": outline_file.to_data(outline),
         }
         with contextlib.suppress(OSError):  # a cache that cannot be written is only a slower next start
             atomic_write(cache, json.dumps(kept, ensure_ascii=False, separators=(",", ":")))
@@ -205,7 +207,7 @@ class Book:
     def save(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...] = ()) -> None:
         """Validate and write; call with the lock held. The version replaced goes to the history."""
         validate(outline)
-        data = store.dumps(outline).encode("utf-8")
+        data = outline_file.dumps(outline).encode("utf-8")
         if self.outline_path.exists():
             self._remember(action, moves)
         atomic_write(self.outline_path, data)
@@ -353,7 +355,7 @@ class Book:
 
 def _schema() -> list[list[str]]:
     """The model's fields: a cache written before a field was added is never read (it would drop it)."""
-    return [list(store.SECTION_KEYS), list(store.SOURCE_KEYS), list(model.BOOK_KEYS)]
+    return [list(outline_file.SECTION_KEYS), list(outline_file.SOURCE_KEYS), list(model.BOOK_KEYS)]
 
 
 def _digest(data: bytes) -> str:
@@ -377,9 +379,9 @@ def validate(outline: model.Outline) -> None:
             if not model.is_valid_id(section.id) or section.id in seen:
                 number = model.format_number(path)
                 raise CmError(f"internal error: section {number} has a bad or duplicate id '{section.id}'")
-            if len(path) > store.MAX_DEPTH:
+            if len(path) > outline_file.MAX_DEPTH:
                 number = model.format_number(path)
-                raise CmError(f"section {number} would be nested more than {store.MAX_DEPTH} levels deep")
+                raise CmError(f"section {number} would be nested more than {outline_file.MAX_DEPTH} levels deep")
             if section.status is not None:
                 model.check_status(section.status)
             seen.add(section.id)

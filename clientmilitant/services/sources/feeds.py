@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from clientmilitant.errors import BookError
-from clientmilitant.sources.archive import Comment
-from clientmilitant.sources.dates import parse_date
-from clientmilitant.sources.posts import Post, html_to_markdown
+from clientmilitant.core.dates import parse_date
+from clientmilitant.core.errors import BookError
+from clientmilitant.services.sources.posts import Post, html_to_markdown
+from clientmilitant.storage.archive import Comment
 
 BLOGGER_KIND = "http://schemas.google.com/g/2005#kind"
 KIND_POST = "#post"

@@ -26,10 +26,10 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from clientmilitant.errors import BookError
-from clientmilitant.sources.archive import Comment
-from clientmilitant.sources.dates import parse_date
-from clientmilitant.sources.posts import Post, html_to_markdown
+from clientmilitant.core.dates import parse_date
+from clientmilitant.core.errors import BookError
+from clientmilitant.services.sources.posts import Post, html_to_markdown
+from clientmilitant.storage.archive import Comment
 
 ENTRY_END = "--------"
 SECTION_END = "-----"

@@ -1,0 +1,1 @@
+"""The pure book: its tree, ids, numbering, placement, validation and text helpers. No files, no I/O."""

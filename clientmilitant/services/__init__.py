@@ -1,0 +1,1 @@
+"""What cm does, one job a module: outline, chapters, stats, check, feedback, sources, export. Plain data in and out."""
