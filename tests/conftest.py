@@ -13,7 +13,7 @@ import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
 REPO = Path(__file__).parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
+SAMPLES = FIXTURES / "samples"  # the author's samples, copied from ../shared/samples
 
 
 @dataclass

@@ -113,25 +113,25 @@ def test_the_plan_post_with_comments_gives_one_post_with_two_comments(book_copy:
     assert shown["text"].startswith("Comme promis")
 
 
-def test_the_plan_post_alone_needs_its_title_or_takes_it_from_the_options(book_copy: Path) -> None:
+def test_the_plan_post_alone_is_titled_from_its_first_words_then_from_the_options(book_copy: Path) -> None:
     cm = Cm(book_copy)
-    before = snapshot(book_copy, keep_lock=True)
-    refused = cm("source", "import", str(PLAN_POST))
-    assert refused.code == 2
-    assert "plan-post-with-comments.txt:1: a post without a title line" in refused.stderr
-    assert "--title" in refused.stderr
-    assert snapshot(book_copy, keep_lock=True) == before
+    result = cm("source", "import", str(PLAN_POST)).ok()
+    assert "plan-post-with-comments.txt:1: no title; titled from its first words « Comme promis," in result.stderr
+    made_up = [r for r in sources(cm).values() if r["title"].startswith("Comme promis, voici le fil conducteur")]
+    assert len(made_up) == 1
+    assert read_archive(Book.at(book_copy), made_up[0]["id"]).meta["title_from"] == "first words"
+    # given its real title later, the same post is recognised by its first line and renamed, not duplicated
     cm("source", "import", str(PLAN_POST), "--title", "Le client militant : le plan", "--date", "31 décembre 2007").ok()
-    shown = json.loads(cm("source", "show", "le-client-militant-le-plan", "--json").ok().stdout)
-    assert shown["date"] == "2007-12-31"
+    shown = json.loads(cm("source", "show", made_up[0]["id"], "--json").ok().stdout)
+    assert (shown["title"], shown["date"]) == ("Le client militant : le plan", "2007-12-31")
     assert [c["author"] for c in shown["comments"]] == ["xgc", "spécialiste adwords google"]
     assert shown["comments"][0]["text"].startswith("Bonjour,")  # the greeting starts the first comment
     assert shown["text"].rstrip().endswith("lubie baba-cool.")
+    assert "title_from" not in read_archive(Book.at(book_copy), made_up[0]["id"]).meta
     # the dump imported afterwards is the same post: no duplicate, comments kept
     cm("source", "import", str(DUMP)).ok()
-    assert [r["id"] for r in sources(cm).values() if r["title"] == "Le client militant : le plan"] == [
-        "le-client-militant-le-plan"
-    ]
+    assert [r["id"] for r in sources(cm).values() if r["title"] == "Le client militant : le plan"] == [made_up[0]["id"]]
+    assert len(sources(cm)) == 4 + 9
 
 
 def test_dry_run_prints_the_table_and_changes_nothing(book_copy: Path) -> None:

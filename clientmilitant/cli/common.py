@@ -80,3 +80,8 @@ def say(message: str) -> None:
 def escape(text: str) -> str:
     """Author's text shown inside rich markup: `[` in a title must not be read as a style."""
     return text.replace("[", r"\[")
+
+
+def warn(message: str) -> None:
+    """One line on stderr for something done that the user must know of (a post skipped, a guess)."""
+    sys.stderr.write(f"cm: warning: {message}\n")

@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json, say
+from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json, say, warn
 
 app = typer.Typer(
     help="The blog posts the book is made from: import, archive, link them to sections, find the ones that fit.",
@@ -190,18 +190,52 @@ def import_(
     date: str | None = typer.Option(None, "--date", help="Date of that post."),
     author: str | None = typer.Option(None, "--author", help="Author of the posts whose file names none."),
     site: str | None = typer.Option(None, "--site", help="Blog of the posts whose file names none."),
+    drafts: bool = typer.Option(
+        False, "--drafts", help="Also drafts, pending, private and scheduled posts, marked with their status."
+    ),
+    pages: bool = typer.Option(False, "--pages", help="Also the blog's pages (WordPress, Blogger)."),
+    lenient: bool = typer.Option(
+        False, "--lenient", help="Import what can be read of an ill-formed feed (with a warning) instead of refusing it."
+    ),
+    as_json: bool = JSON_OPTION,
 ) -> None:
     """Import posts: RSS/Atom feeds, Blogger and WordPress exports, Movable Type/Typepad exports, text dumps.
 
     Posts already in the library are recognised (by URL, title and date, or a Typepad/Blogger URL's
     month and slug): importing twice adds nothing, and a post cited by the plan becomes archived.
+    Drafts, pages and other items are skipped and counted; a post that cannot be read is skipped
+    and named, the others are imported.
 
     Example: cm source import blog-2007-12.txt --dry-run
     """
+    from clientmilitant.cli.progress import import_progress
     from clientmilitant.services.sources.importer import Defaults, import_files
 
-    report = import_files(current_book(), files, dry_run, Defaults(title, date, author, site))
-    _import_table(report)
+    defaults = Defaults(title, date, author, site, drafts, pages, lenient)
+    with import_progress() as progress:
+        report = import_files(current_book(), files, dry_run, defaults, progress)
+    for warning in report.warnings:
+        warn(warning)
+    for skipped in report.skipped:
+        if skipped.reason == "bad post":
+            warn(f"{skipped.where}: skipped: {skipped.detail}")
+    if as_json:
+        print_json(_import_data(report))
+    else:
+        _import_table(report)
+
+
+def _import_data(report: Any) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return {
+        "dry_run": report.dry_run,
+        "files": [{"file": name, "format": kind, "posts": count} for name, kind, count in report.files],
+        "summary": report.summary(),
+        "posts": [asdict(row) for row in report.rows],
+        "skipped": [asdict(skipped) for skipped in report.skipped],
+        "warnings": report.warnings,
+    }
 
 
 ACTION_STYLES = {"new": "green", "merged": "cyan", "comments": "yellow", "unchanged": "dim"}
@@ -223,13 +257,17 @@ def _import_table(report: Any) -> None:
         comments = str(row.comments) + (
             f" (+{row.added_comments})" if row.added_comments and row.action != "new" else ""
         )
-        table.add_row(f"[{style}]{action}[/{style}]", row.source_id, row.date, escape(row.title), comments)
+        title = escape(row.title) + (f" [dim]({row.status})[/dim]" if row.status else "")
+        table.add_row(f"[{style}]{action}[/{style}]", row.source_id, row.date, title, comments)
     out = console()
     out.print(table)
     for name, kind, count in report.files:
         out.print(f"{escape(name)}: {kind}, {count} post{'s' if count != 1 else ''}", soft_wrap=True)
     counts = Counter(row.action for row in report.rows)
     summary = ", ".join(f"{counts[a]} {a}" for a in ("new", "merged", "comments", "unchanged") if counts[a])
+    skipped = report.summary()["skipped"]
+    if skipped:
+        summary += "; skipped: " + ", ".join(f"{count} {reason}" for reason, count in skipped.items())
     if report.dry_run:
         out.print(f"dry run: {summary}; nothing was changed")
     elif report.changed:

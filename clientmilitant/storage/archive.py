@@ -25,22 +25,15 @@ from typing import TYPE_CHECKING, Any
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
+from clientmilitant.core.posts import Comment
 from clientmilitant.storage.files import atomic_write, display_path
 
 if TYPE_CHECKING:
     from clientmilitant.storage.book import Book
 
-META_KEYS = ("title", "url", "author", "date", "site", "imported_from")
+META_KEYS = ("title", "url", "author", "date", "site", "status", "categories", "tags", "imported_from")
+COMMENT_EXTRAS = ("url", "ref", "parent")  # a comment's optional keys: the commenter's site, its thread
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
-
-
-@dataclass
-class Comment:
-    """A reader's comment on a post, as the blog page showed it."""
-
-    author: str
-    date: str  # ISO 8601: '2008-01-06T14:22' when the time is known, else '2008-01-06'
-    text: str
 
 
 @dataclass
@@ -90,10 +83,17 @@ def render_archive(archive: Archive) -> str:
     meta: dict[str, Any] = {key: archive.meta[key] for key in META_KEYS if archive.meta.get(key)}
     meta.update({k: v for k, v in archive.meta.items() if k not in META_KEYS and k != "comments" and v})
     if archive.comments:
-        meta["comments"] = [{"author": c.author, "date": c.date, "text": c.text} for c in archive.comments]
+        meta["comments"] = [_comment_data(c) for c in archive.comments]
     front = yaml.dump(meta, Dumper=_dumper(), sort_keys=False, allow_unicode=True, width=100, default_flow_style=False)
     body = archive.text.strip("\n")
     return f"---\n{front}---\n\n{body}\n" if body else f"---\n{front}---\n"
+
+
+def _comment_data(comment: Comment) -> dict[str, str]:
+    data = {"author": comment.author, "date": comment.date}
+    data.update({key: value for key in COMMENT_EXTRAS if (value := getattr(comment, key))})
+    data["text"] = comment.text
+    return data
 
 
 def _dumper():
@@ -147,7 +147,8 @@ def _comments(items: Any, filename: str) -> list[Comment]:
         raise BookError(f"{filename}: 'comments' in the front matter must be a list")
     comments = []
     for number, item in enumerate(items, start=1):
-        if not isinstance(item, dict) or not all(isinstance(item.get(k, ""), str) for k in ("author", "date", "text")):
+        keys = ("author", "date", "text", *COMMENT_EXTRAS)
+        if not isinstance(item, dict) or not all(isinstance(item.get(k, ""), str) for k in keys):
             raise BookError(f"{filename}: comment {number} must have text values author, date and text")
-        comments.append(Comment(item.get("author", ""), item.get("date", ""), item.get("text", "")))
+        comments.append(Comment(*(item.get(k, "") for k in keys)))
     return comments

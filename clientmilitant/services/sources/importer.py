@@ -1,45 +1,35 @@
 """`cm source import`: read files of posts in any format cm knows, and merge them into the library.
 
-Formats are recognised from the content, not the file name: XML with `wp:` fields is a WordPress
-export (WXR); other XML (RSS, Atom, RDF) a feed, Blogger's export included; text starting with
-Movable Type keys (`AUTHOR:`, `TITLE:`…) and `-----` separators an MT/Typepad export; anything
-else a plain-text dump copied from blog pages.
-
-Each post is matched with the registry, in this order:
-1. same URL (scheme, `www.` and a final `/` ignored);
-2. same title (case and accents ignored) and same date — or a registered date the post's date
-   refines (`2007-12` and `2007-12-13`);
-3. a registered Typepad/Blogger URL that is not archived yet, or whose archive holds this post (on
-   the post's own site, when the post has a URL), whose `/YYYY/MM/` is the post's
-   month and whose slug is the post's title shortened the way those platforms shorten it
-   (`…/2007/12/le-modle-radio.html` ← « Le modèle Radio Head pour la presse »: Typepad drops
-   accented letters and keeps 15 characters).
-A match becomes the same source: its id and links stay, its empty fields are filled, and it is
-archived if it was not. An archived source keeps its text; only comments it lacks are added. So
-importing a file twice adds nothing. Archive files are written before outline.yaml, so that an
-interrupted import never leaves the registry naming an archive that is not there.
+Each post is matched with the registry (see matching.py). A match becomes the same source: its
+id and links stay, its empty fields are filled, and it is archived if it was not. An archived
+source keeps its text; only comments it lacks are added. So importing a file twice adds nothing.
+Two different posts are never merged silently: a post that would match a source another post of
+the same import already claimed, under another title, is kept apart under its own id, and a
+warning says so; the same post twice (same title) is merged, with a warning too.
+Archive files are written before outline.yaml, so that an interrupted import never leaves the
+registry naming an archive that is not there.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
-import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from clientmilitant.core import model
 from clientmilitant.core.dates import fold, normalize_date
-from clientmilitant.core.errors import BookError, CmError, NotFound
-from clientmilitant.services.sources.posts import Post
-from clientmilitant.storage.archive import Archive, Comment, archived_ids, read_archive, write_archive
+from clientmilitant.core.errors import CmError
+from clientmilitant.core.posts import Comment, Post, Skipped
+from clientmilitant.core.urls import netloc
+from clientmilitant.services.sources.matching import Index, title_key
+from clientmilitant.services.sources.posts import ReadOptions
+from clientmilitant.services.sources.reading import FORMAT_NAMES, TEXT, read_posts, title_untitled
+from clientmilitant.services.sources.textdump import first_line_key
+from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import display_path
-
-FEED, WXR, MT, TEXT = "feed", "wxr", "movabletype", "text"
-FORMAT_NAMES = {FEED: "RSS/Atom feed", WXR: "WordPress export", MT: "Movable Type export", TEXT: "text dump"}
-MAX_FILE_BYTES = 200 * 1024 * 1024
 
 NEW, MERGED, COMMENTS, UNCHANGED = "new", "merged", "comments", "unchanged"
 
@@ -57,6 +47,7 @@ class ImportRow:
     added_comments: int
     where: str
     matched_by: str = ""  # url | title+date | url slug | archive (an archive the registry had lost)
+    status: str = ""  # draft, private… for a post imported with --drafts
 
 
 @dataclass
@@ -64,229 +55,123 @@ class ImportReport:
     files: list[tuple[str, str, int]]  # (file, format name, posts found)
     rows: list[ImportRow] = field(default_factory=list)
     dry_run: bool = False
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return any(row.action != UNCHANGED for row in self.rows)
 
+    def summary(self) -> dict:
+        """The counts: imported (new), updated (merged or given comments), unchanged, skipped by reason."""
+        actions = Counter(row.action for row in self.rows)
+        return {
+            "imported": actions[NEW],
+            "updated": actions[MERGED] + actions[COMMENTS],
+            "unchanged": actions[UNCHANGED],
+            "skipped": dict(sorted(Counter(s.reason for s in self.skipped).items())),
+        }
+
 
 @dataclass(frozen=True)
 class Defaults:
-    """Values given on the command line for what a file does not say."""
+    """Values given on the command line for what a file does not say, and what to read."""
 
     title: str | None = None  # for a post that has no title line
     date: str | None = None
     author: str | None = None
     site: str | None = None
+    drafts: bool = False  # drafts, private, pending and scheduled posts too, marked with their status
+    pages: bool = False  # WordPress pages too
+    lenient: bool = False  # what the parser recovers of an ill-formed feed, with a warning
+
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+class Archives:
+    """The book's archives, each read at most once per import."""
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.ids = archived_ids(book)
+        self._read: dict[str, Archive | None] = {}
+        self.first_lines: dict[str, str] = {}  # first line → id, of the archives titled from their first words
+
+    def get(self, source_id: str) -> Archive | None:
+        if source_id not in self.ids:
+            return None
+        if source_id not in self._read:
+            self._read[source_id] = read_archive(self.book, source_id)
+        return self._read[source_id]
+
+    def title(self, source_id: str) -> str | None:
+        archive = self.get(source_id)
+        return None if archive is None else archive.meta.get("title", "")
+
+    def known_posts(self) -> list[Post]:
+        """The archived posts, as posts: what an untitled post in a dump can be recognised as."""
+        known = []
+        for source_id in sorted(self.ids):
+            archive = self.get(source_id)
+            if archive is not None:
+                meta = archive.meta
+                made_up = meta.get("title_from") == "first words"
+                known.append(Post(meta.get("title", ""), meta.get("date", ""), archive.text, source_id,
+                                  meta.get("author", ""), meta.get("url", ""), meta.get("site", ""),
+                                  titled_from_text=made_up))  # fmt: skip
+                if made_up:
+                    self.first_lines.setdefault(first_line_key(archive.text), source_id)
+        return known
 
 
 # --- reading files ----------------------------------------------------------------------------
 
 
-def detect_format(data: bytes) -> str:
-    head = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")
-    if head.startswith(b"<"):
-        if b"wordpress.org/export/" in data[:200_000]:
-            return WXR
-        return FEED
-    from clientmilitant.services.sources.movabletype import looks_like_mt
-
-    if looks_like_mt(data[:200_000].decode("utf-8", "replace")):
-        return MT
-    return TEXT
-
-
-def _decode(data: bytes, filename: str) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        raise BookError(
-            f"{filename}:{line}: byte 0x{data[error.start]:02x} is not UTF-8; save the file as UTF-8"
-        ) from None
-
-
-def read_posts(path: Path) -> tuple[str, list[Post]]:
-    """The format of a file and the posts in it; a file with no post is an error."""
-    filename = display_path(path)
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise BookError(f"{filename}: larger than {MAX_FILE_BYTES // 2**20} MB; is this the right file?")
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise NotFound(f"{filename}: no such file") from None
-    except IsADirectoryError:
-        raise BookError(f"{filename}: is a folder; give the files to import") from None
-    except OSError as error:
-        raise BookError(f"{filename}: cannot read: {error.strerror}") from None
-    kind = detect_format(data)
-    if kind == FEED and re.match(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", data[:4096].lstrip(b"\xef\xbb\xbf"), re.I | re.S):
-        raise BookError(
-            f"{filename}: a web page, not a feed or an export",
-            "import the blog's feed or export, or copy the page's text into a .txt file",
-        )
-    posts: list[Post]
-    if kind == FEED:
-        from clientmilitant.services.sources.feeds import parse_feed
-
-        posts = parse_feed(data, filename)
-    elif kind == WXR:
-        from clientmilitant.services.sources.wxr import parse_wxr, parse_xml
-
-        posts = parse_wxr(parse_xml(data, filename), filename)
-    elif kind == MT:
-        from clientmilitant.services.sources.movabletype import parse_movabletype
-
-        posts = parse_movabletype(_decode(data, filename), filename)
-    else:
-        from clientmilitant.services.sources.textdump import parse_dump
-
-        posts = parse_dump(_decode(data, filename), filename)
-    if not posts:
-        raise NotFound(f"{filename}: no post found in this {FORMAT_NAMES[kind]}")
-    return kind, posts
-
-
-def _known_posts(book: Book) -> list[Post]:
-    """The archived posts, as posts: what an untitled post in a dump can be recognised as."""
-    known = []
-    for source_id in sorted(archived_ids(book)):
-        archive = read_archive(book, source_id)
-        if archive is None:
-            continue
-        meta = archive.meta
-        known.append(
-            Post(meta.get("title", ""), meta.get("date", ""), archive.text, source_id,
-                 meta.get("author", ""), meta.get("url", ""), meta.get("site", ""))
-        )  # fmt: skip
-    return known
-
-
-def gather(book: Book, paths: list[Path], defaults: Defaults) -> tuple[list[tuple[str, str, int]], list[Post]]:
+def gather(book: Book, archives: Archives, paths: list[Path], defaults: Defaults, progress: Progress | None = None):
     """Every post of every file, settled: titled, split from its comments, defaults applied."""
     from clientmilitant.services.sources.textdump import settle
 
-    files, posts = [], []
+    files, posts, skipped, warnings = [], [], [], []
     book.load()  # a broken outline.yaml is refused before any file is read
-    known = _known_posts(book)
+    known: list[Post] | None = None
+    options = ReadOptions(defaults.drafts, defaults.pages, defaults.lenient, _counter(progress, "converting"))
     for path in paths:
-        kind, found = read_posts(path)
-        for post in found:
-            if kind == TEXT:
+        kind, found = read_posts(path, options)
+        if kind == TEXT:
+            known = archives.known_posts() if known is None else known
+            for post in found.posts:
                 settle(post, known + posts)
-            posts.append(post)
-        files.append((display_path(path), FORMAT_NAMES[kind], len(found)))
-    untitled = [post for post in posts if not post.title]
-    if untitled:
-        if not defaults.title or len(untitled) > 1:
-            first = untitled[0]
-            opening = " ".join(first.text.split())[:40]
-            raise CmError(
-                f"{first.where}: a post without a title line (it starts « {opening}… »)",
-                "import it with the dump that holds the same post, or give its --title and --date"
-                if len(untitled) == 1
-                else f"{len(untitled)} posts have no title; import them one file at a time with --title and --date",
-            )
-        untitled[0].title = " ".join(defaults.title.split())
-        untitled[0].date = untitled[0].date or normalize_date(defaults.date or "")[:10]
+            _title_from_options(found.posts, defaults)
+        title_untitled(found)
+        posts += found.posts
+        skipped += found.skipped
+        warnings += found.warnings
+        files.append((display_path(path), FORMAT_NAMES[kind], len(found.posts)))
     for post in posts:
         post.author = post.author or (defaults.author or "")
-        post.site = post.site or (defaults.site or "") or urlsplit(post.url).netloc
-    return files, posts
+        post.site = post.site or (defaults.site or "") or netloc(post.url)
+    return files, posts, skipped, warnings
 
 
-# --- matching -----------------------------------------------------------------------------------
+def _title_from_options(posts: list[Post], defaults: Defaults) -> None:
+    untitled = [post for post in posts if not post.title]
+    if not defaults.title:
+        return
+    if len(untitled) > 1:
+        raise CmError(
+            f"{untitled[0].where}: --title names one post, but {len(untitled)} posts of this file have no title",
+            "import them one file at a time with --title and --date",
+        )
+    if untitled:
+        untitled[0].title = " ".join(defaults.title.split())
+        untitled[0].date = untitled[0].date or normalize_date(defaults.date or "")[:10]
 
 
-# The matching below compares every post with every registered source: keys are computed once per
-# distinct text, not once per comparison (1,000 posts × 1,000 sources).
-@functools.lru_cache(maxsize=None)
-def normalize_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
-
-
-@functools.lru_cache(maxsize=None)
-def _host(url: str) -> str:
-    return urlsplit(url).netloc.lower().removeprefix("www.")
-
-
-@functools.lru_cache(maxsize=None)
-def _title_key(title: str) -> str:
-    return " ".join(fold(title).split())
-
-
-def _same_title(a: str, b: str) -> bool:
-    return bool(a and b) and _title_key(a) == _title_key(b)
-
-
-def _dates_agree(registered: str, post: str) -> bool:
-    """Equal, or one refines the other (`2007-12` and `2007-12-13`); an empty date agrees with none."""
-    if not registered or not post:
-        return registered == post
-    return post.startswith(registered) or registered.startswith(post)
-
-
-_URL_SLUG = re.compile(r"/(\d{4})/(\d{2})/(?:\d{2}/)?([^/]+?)(?:\.html?|\.php)?/?$")
-
-
-@functools.lru_cache(maxsize=None)
-def url_slug(url: str) -> tuple[str, str] | None:
-    """`('2007-12', 'le-modle-radio')` for `…/jb/2007/12/le-modle-radio.html`."""
-    match = _URL_SLUG.search(urlsplit(url).path)
-    if not match:
+def _counter(progress: Progress | None, stage: str) -> Callable[[int, int], None] | None:
+    if progress is None:
         return None
-    return f"{match[1]}-{match[2]}", match[3].lower()
-
-
-def _collapse(slug: str) -> str:
-    return "-".join(part for part in slug.split("-") if part)
-
-
-def title_slugs(title: str) -> list[str]:
-    """The title as Typepad (accented letters dropped) and Blogger/WordPress (accents folded) slug it."""
-    lowered = title.casefold().replace("'", "").replace("’", "")
-    dropped = "".join(c for c in lowered if c.isascii())
-    return [_collapse(re.sub(r"[^a-z0-9]+", "-", variant)) for variant in (dropped, fold(lowered))]
-
-
-def slug_matches(slug: str, title: str) -> bool:
-    """A platform's slug is the title, shortened: a prefix of it, or its words in the same order."""
-    wanted = _collapse(slug)
-    if len(wanted) < 4:
-        return False
-    for candidate in title_slugs(title):
-        if candidate == wanted or (len(wanted) >= 8 and candidate.startswith(wanted)):
-            return True
-        words, it = wanted.split("-"), iter(candidate.split("-"))
-        if len(words) >= 3 and all(word in it for word in words):
-            return True
-    return False
-
-
-def find_match(outline: model.Outline, post: Post, archived: dict[str, str]) -> tuple[model.Source, str] | None:
-    """The registered source `post` is, and how it was recognised; `archived` maps ids to archived titles."""
-    if post.url:
-        wanted = normalize_url(post.url)
-        for source in outline.sources:
-            if source.url and normalize_url(source.url) == wanted:
-                return source, "url"
-    for source in outline.sources:
-        if _same_title(source.title, post.title) and _dates_agree(source.date, post.date):
-            return source, "title+date"
-    if post.title and post.date:
-        for source in outline.sources:
-            if source.title and not _same_title(source.title, post.title):
-                continue
-            if source.id in archived and not _same_title(archived[source.id], post.title):
-                continue  # its archive holds another post
-            if post.url and _host(post.url) != _host(source.url):  # the post has its own, other address
-                continue
-            found = url_slug(source.url) if source.url else None
-            if found and found[0] == post.date[:7] and slug_matches(found[1], post.title):
-                return source, "url slug"
-    return None
+    return lambda done, total: progress(stage, done, total)
 
 
 # --- merging ------------------------------------------------------------------------------------
@@ -308,89 +193,148 @@ def _fill(source: model.Source, post: Post) -> None:
 
 def _archive_for(source: model.Source, post: Post, origin: str) -> Archive:
     meta = {"title": source.title or post.title, "url": source.url or post.url, "author": source.author or post.author,
-            "date": source.date or post.date, "site": source.site or post.site, "imported_from": origin}  # fmt: skip
+            "date": source.date or post.date, "site": source.site or post.site, "status": post.status,
+            "categories": ", ".join(post.categories), "tags": ", ".join(post.tags),
+            "imported_from": origin}  # fmt: skip
+    if post.titled_from_text:
+        meta["title_from"] = "first words"
     return Archive(source.id, meta, post.text, list(post.comments))
 
 
-def plan_import(book: Book, outline: model.Outline, posts: list[Post]) -> tuple[list[ImportRow], list[Archive]]:
-    """Change `outline` (the registry) for these posts; return the rows and the archives to write."""
-    archived = archived_ids(book)
-    archived_titles = {}
-    for source_id in archived:
-        archive = read_archive(book, source_id)
-        archived_titles[source_id] = archive.meta.get("title", "") if archive else ""
-    orphans = _orphans(book, outline, archived)
-    pending: dict[str, Archive] = {}
-    rows = []
-    for post in posts:
+class _Plan:
+    """One import's changes to the registry, post by post."""
+
+    def __init__(self, archives: Archives, outline: model.Outline) -> None:
+        self.archives, self.outline = archives, outline
+        self.index = Index(outline.sources, archives.title)
+        registered = {s.id for s in outline.sources}
+        self.orphans = [self._orphan(i) for i in sorted(archives.ids - registered)]
+        self.orphan_index = Index([s for s in self.orphans if s is not None], lambda _: None)
+        self.taken = registered | archives.ids
+        self.pending: dict[str, Archive] = {}
+        self.claimed: dict[int, Post] = {}  # id(source) → the post of this import that matched it
+        self.rows: list[ImportRow] = []
+        self.warnings: list[str] = []
+
+    def _orphan(self, source_id: str) -> model.Source | None:
+        archive = self.archives.get(source_id)
+        if archive is None:
+            return None
+        return model.Source(source_id, *(archive.meta.get(k, "") for k in ("url", "title", "author", "date", "site")))
+
+    def find(self, post: Post) -> tuple[model.Source, str] | bool:
+        """The source `post` is and how it was found; else whether it was kept apart from a claimed one."""
+        candidates = [(s, "url") for s in self.index.url_candidates(post)]
+        candidates += [(s, "title+date") for s in self.index.by_title_and_date(post)]
+        slug = self.index.by_slug(post)
+        candidates += [(slug, "url slug")] if slug is not None else []
+        made_up = self.archives.first_lines.get(first_line_key(post.text)) if self.archives.first_lines else None
+        if made_up is not None:
+            candidates += [(s, "first words") for s in self.outline.sources if s.id == made_up]  # rare: no index
+        kept_apart = None
+        for source, how in candidates:
+            other = self.claimed.get(id(source))
+            if other is None or not (source.title or post.title) or title_key(other.title) == title_key(post.title):
+                if other is not None:
+                    self.warnings.append(f"{post.where}: the same post as {other.where} (same {how}): merged")
+                return source, how
+            kept_apart = kept_apart or (other, how)
+        if kept_apart is not None:
+            other, how = kept_apart
+            self.warnings.append(
+                f"{post.where}: « {post.title} » shares its {'link' if how == 'url' else how} with « {other.title} » "
+                f"({other.where}): kept as two sources"
+            )
+        return kept_apart is not None
+
+    def add(self, post: Post) -> None:
         origin = post.where.split("/")[-1]
-        titles = {**archived_titles, **{i: a.meta.get("title", "") for i, a in pending.items()}}
-        match = find_match(outline, post, titles)
-        registered = match is not None
-        if match is None and (adopted := find_match(orphans, post, {})) is not None:
-            # an archive the registry lost (`cm undo` after an import): register it again under its id
-            orphans.sources.remove(adopted[0])
-            outline.sources.append(adopted[0])
-            match = (adopted[0], "archive")
-        if match is None:
-            taken = {s.id for s in outline.sources} | archived | set(pending)  # never overwrite an orphan archive
+        match = self.find(post)
+        registered = isinstance(match, tuple)
+        if match is False and (adopted := self._adopt(post)) is not None:
+            match = (adopted, "archive")  # an archive the registry lost (`cm undo` after an import)
+        if not isinstance(match, tuple):
             source = model.Source(
-                id=model.unique_id(model.slugify(post.title or "source"), taken),
+                id=model.unique_id(model.slugify(post.title or "source"), self.taken),
                 url=post.url, title=post.title, author=post.author, date=post.date, site=post.site,
             )  # fmt: skip
-            outline.sources.append(source)
-            pending[source.id] = _archive_for(source, post, origin)
-            rows.append(_row(NEW, source, post, len(post.comments), len(post.comments), ""))
-            continue
+            self.taken.add(source.id)
+            self.outline.sources.append(source)
+            self.index.add(source)
+            self.claimed[id(source)] = post
+            self.pending[source.id] = _archive_for(source, post, origin)
+            self.rows.append(_row(NEW, source, post, len(post.comments), len(post.comments), ""))
+            return
         source, matched_by = match
+        self.claimed.setdefault(id(source), post)
         before = dataclasses.replace(source)
         _fill(source, post)
-        registry_changed = not registered or source != before
-        existing = pending.get(source.id) or (read_archive(book, source.id) if source.id in archived else None)
+        self.index.add(source)
+        changed = not registered or source != before  # noqa: F841 (set again below when retitled)
+        existing = self.pending.get(source.id) or self.archives.get(source.id)
+        if matched_by == "first words" and post.title and not post.titled_from_text and existing is not None:
+            source.title, changed = post.title, True  # the title made from its first words gives way
+            existing.meta["title"], existing.meta["date"] = post.title, source.date
+            existing.meta.pop("title_from", None)
+            self.pending[source.id] = existing
         if existing is None:
-            pending[source.id] = _archive_for(source, post, origin)
-            rows.append(_row(MERGED, source, post, len(post.comments), len(post.comments), matched_by))
-            continue
+            self.pending[source.id] = _archive_for(source, post, origin)
+            self.rows.append(_row(MERGED, source, post, len(post.comments), len(post.comments), matched_by))
+            return
         known = {_comment_key(c) for c in existing.comments}
         new_comments = [c for c in post.comments if _comment_key(c) not in known]
         if new_comments:
             existing.comments = sorted(existing.comments + new_comments, key=lambda c: c.date)
-            pending[source.id] = existing
-        action = COMMENTS if new_comments else MERGED if registry_changed else UNCHANGED
-        rows.append(_row(action, source, post, len(existing.comments), len(new_comments), matched_by))
-    return rows, list(pending.values())
+            self.pending[source.id] = existing
+        action = COMMENTS if new_comments else MERGED if changed else UNCHANGED
+        self.rows.append(_row(action, source, post, len(existing.comments), len(new_comments), matched_by))
 
-
-def _orphans(book: Book, outline: model.Outline, archived: set[str]) -> model.Outline:
-    """The archives no registered source names, as sources (an outline holding only them)."""
-    registered = {s.id for s in outline.sources}
-    found = model.Outline()
-    for source_id in sorted(archived - registered):
-        archive = read_archive(book, source_id)
-        if archive is not None:
-            meta = archive.meta
-            found.sources.append(
-                model.Source(source_id, *(meta.get(k, "") for k in ("url", "title", "author", "date", "site")))
-            )
-    return found
+    def _adopt(self, post: Post) -> model.Source | None:
+        found = self.orphan_index.url_candidates(post) or self.orphan_index.by_title_and_date(post)
+        source = found[0] if found else self.orphan_index.by_slug(post)
+        if source is None:
+            return None
+        self.orphan_index.remove(source)
+        self.outline.sources.append(source)
+        self.index.add(source)
+        return source
 
 
 def _row(action: str, source: model.Source, post: Post, comments: int, added: int, matched_by: str) -> ImportRow:
     return ImportRow(action, source.id, source.title or post.title, source.date or post.date,
-                     source.author or post.author, comments, added, post.where, matched_by)  # fmt: skip
+                     source.author or post.author, comments, added, post.where, matched_by, post.status)  # fmt: skip
 
 
-def import_files(book: Book, paths: list[Path], dry_run: bool = False, defaults: Defaults = Defaults()) -> ImportReport:
+def plan_import(
+    archives: Archives, outline: model.Outline, posts: list[Post]
+) -> tuple[list[ImportRow], list[Archive], list[str]]:
+    """Change `outline` (the registry) for these posts; return the rows, the archives to write, warnings."""
+    plan = _Plan(archives, outline)
+    for post in posts:
+        plan.add(post)
+    return plan.rows, list(plan.pending.values()), plan.warnings
+
+
+def import_files(
+    book: Book, paths: list[Path], dry_run: bool = False, defaults: Defaults = Defaults(),
+    progress: Progress | None = None,
+) -> ImportReport:  # fmt: skip
     """Import the posts of `paths` into the book's library (or, with dry_run, only say what would be)."""
-    files, posts = gather(book, paths, defaults)
-    rows, _ = plan_import(book, book.load(), posts)
-    report = ImportReport(files, rows, dry_run)
+    archives = Archives(book)
+    files, posts, skipped, warnings = gather(book, archives, paths, defaults, progress)
+    rows, _, merge_warnings = plan_import(archives, book.load(), posts)
+    report = ImportReport(files, rows, dry_run, skipped, warnings + merge_warnings)
     if dry_run or not report.changed:
         return report
     names = " ".join(Path(p).name for p in paths)
     with book.edit(f"source import {names}") as change:
-        rows, archives = plan_import(book, change.outline, posts)  # again: the outline may have changed meanwhile
-        for archive in archives:
+        first_lines = archives.first_lines
+        archives = Archives(book)  # again: the outline and the archives may have changed meanwhile
+        archives.first_lines = first_lines
+        rows, written, merge_warnings = plan_import(archives, change.outline, posts)
+        for number, archive in enumerate(written, start=1):
             write_archive(book, archive)
-    report.rows = rows
+            if progress is not None and number % 50 == 0:
+                progress("writing", number, len(written))
+    report.rows, report.warnings = rows, warnings + merge_warnings
     return report

@@ -69,7 +69,7 @@ def show_source(book: Book, source_id: str) -> dict[str, Any]:
 def _default_id(title: str, url: str) -> str:
     if title:
         return model.slugify(title)
-    from clientmilitant.services.sources.importer import url_slug
+    from clientmilitant.core.urls import url_slug
 
     found = url_slug(url) if url else None
     if found:
@@ -110,7 +110,7 @@ def add_source(
     source_id: str | None = None,
 ) -> tuple[model.Source, bool, list[model.Located]]:
     """Register a source (archived when --file gives its text) and link it to sections."""
-    from clientmilitant.services.sources.importer import normalize_url
+    from clientmilitant.core.urls import normalize_url
 
     url, title = url.strip(), " ".join(title.split())
     if not (url or title or file):

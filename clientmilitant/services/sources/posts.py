@@ -6,29 +6,12 @@ pandoc that pypandoc-binary installs: all the bodies of a file go through one pa
 
 from __future__ import annotations
 
-import re
-import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from clientmilitant.core.errors import Failed
-from clientmilitant.storage.archive import Comment
+from clientmilitant.core.posts import Comment, Post, Skipped
 
-
-@dataclass
-class Post:
-    """A post found in an imported file. `where` is `file:line` for messages and the archive."""
-
-    title: str
-    date: str  # ISO 8601 day ('2007-12-13'), or '' when the file does not say
-    text: str  # Markdown
-    where: str
-    author: str = ""
-    url: str = ""
-    site: str = ""
-    comments: list[Comment] = field(default_factory=list)
-    # The plain-text dump could not tell where the post ends and the first comment begins: the
-    # importer settles it (see textdump.PendingSplit) once it knows the posts already archived.
-    pending: object | None = None
+__all__ = ["Comment", "Found", "Post", "ReadOptions", "Skipped", "html_to_markdown", "text_to_markdown"]
 
 
 # Markdown as plain as pandoc writes it: no raw HTML, no attributes, no divs or spans; and
@@ -39,24 +22,11 @@ PANDOC_MARKDOWN = (
 )
 
 
-def html_to_markdown(bodies: list[str]) -> list[str]:
-    """Each HTML fragment as Markdown, converted in a single pandoc run (one start-up, not N)."""
-    if not bodies:
-        return []
-    if not any(body.strip() for body in bodies):
-        return ["" for _ in bodies]
-    import pypandoc
+def html_to_markdown(bodies: list[str], progress=None) -> list[str]:
+    """Each HTML fragment as Markdown, in a few pandoc runs for a whole file (not one per post)."""
+    from clientmilitant.services.export.pandoc import convert_fragments
 
-    marker = f"CMSPLIT{secrets.token_hex(8)}"
-    joined = "".join(f"<p>{marker}</p>\n{body}\n" for body in bodies)
-    try:
-        output = pypandoc.convert_text(joined, PANDOC_MARKDOWN, format="html", extra_args=["--wrap=none"], sandbox=True)
-    except (RuntimeError, OSError) as error:
-        raise Failed(f"pandoc could not convert the HTML of the posts: {error}") from None
-    pieces = re.split(rf"^{marker}\s*$", output, flags=re.M)
-    if len(pieces) != len(bodies) + 1:
-        raise Failed("pandoc's output could not be split back into posts")
-    return [piece.strip("\n") for piece in pieces[1:]]
+    return convert_fragments(bodies, "html", PANDOC_MARKDOWN, progress)
 
 
 def text_to_markdown(lines: list[str]) -> str:
@@ -77,3 +47,23 @@ def text_to_markdown(lines: list[str]) -> str:
     while result and result[-1] == "":
         result.pop()
     return "\n".join(result)
+
+
+@dataclass
+class Found:
+    """What one file gave: its posts, the items skipped (with why), and warnings to show."""
+
+    posts: list[Post]
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the user asked of the readers: drafts and pages included, ill-formed feeds accepted;
+    `progress(done, total)` is told of the bodies converted."""
+
+    drafts: bool = False
+    pages: bool = False
+    lenient: bool = False
+    progress: Callable[[int, int], None] | None = None

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 from clientmilitant.core.dates import fold, is_date_header, parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.plan_post import SYMBOL_FONT_CHARACTERS
+from clientmilitant.core.posts import Comment
 from clientmilitant.services.sources.posts import Post, text_to_markdown
-from clientmilitant.storage.archive import Comment
 
 CHROME_LINES = {
     "powered by blogger", "jump to navigation", "skip to content", "publicites", "publicite",
@@ -282,6 +282,12 @@ def _content_lines(text: str) -> list[str]:
     return [_norm(line) for line in text.splitlines() if line.strip()]
 
 
+def first_line_key(text: str) -> str:
+    """The words of a text's first line: how a copy of a post is recognised without its title."""
+    lines = _content_lines(text)
+    return lines[0] if lines else ""
+
+
 def find_known(post: Post, known: list[Post]) -> Post | None:
     """The known post this untitled or comment-bearing post is a copy of: same first line."""
     lines = _content_lines(post.text)
@@ -305,7 +311,7 @@ def settle(post: Post, known: list[Post]) -> Post:
     An untitled post that matches nothing keeps an empty title: the importer then asks for
     --title and --date."""
     match = find_known(post, known) if (not post.title or post.pending) else None
-    if match is not None and not post.title:
+    if match is not None and not post.title and not match.titled_from_text:
         post.title, post.date = match.title, post.date or match.date
         post.author, post.url, post.site = post.author or match.author, post.url or match.url, post.site or match.site
     if isinstance(post.pending, PendingSplit):

@@ -1,94 +1,149 @@
-"""WordPress's export (WXR): an RSS file whose items carry `wp:` fields and comments.
+"""WordPress's export (WXR 1.0, 1.1, 1.2; `wp:` namespace over http or https), read as a stream.
 
-Only items of type `post` are imported (not pages, attachments or menus); drafts and trash are
-skipped, and so are comments not approved (spam). Read with the standard library's XML parser:
-expat refuses entity expansion bombs, and the file is never fetched from the network.
+Each `<item>` is read and dropped in turn (ElementTree.iterparse): memory follows the largest post,
+not the file. Only `post_type` post is imported (pages too with --pages); attachments, menu items,
+revisions, global styles and custom types are skipped and counted. Only `publish` posts by default:
+draft, pending, private, future (scheduled) are skipped and counted, or with --drafts imported and
+marked with their status; trash and auto-drafts are always skipped. Comments: approved ones only,
+pingbacks and trackbacks left out, each with the comment it answers (`wp:comment_parent`).
+
+Bodies are shown as WordPress shows them (its `wpautop`): a blank line starts a paragraph and a
+single newline is a line break. Gutenberg's block comments (`<!-- wp:paragraph -->`) are dropped,
+and shortcodes (`[caption …]<img …> La légende[/caption]`) are reduced to what they hold. expat
+refuses entity expansion bombs, and nothing is fetched from the network.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
-from clientmilitant.services.sources.posts import Post, html_to_markdown
-from clientmilitant.storage.archive import Comment
+from clientmilitant.core.posts import Comment, Post, Skipped
+from clientmilitant.services.sources.posts import Found, ReadOptions, html_to_markdown
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
-SKIPPED_STATUSES = {"draft", "trash", "auto-draft", "inherit"}
+DRAFTS = ("draft", "pending", "private", "future")  # imported with --drafts, marked
+NEVER = ("trash", "auto-draft", "inherit")
+_WP = re.compile(r"\{https?://wordpress\.org/export/[\d.]+/\}")
+
+_GUTENBERG = re.compile(r"<!--\s*/?wp:[^>]*?-->\n?")
+_BLOCK = re.compile(
+    r"<(?:p|div|ul|ol|li|h[1-6]|blockquote|pre|table|thead|tbody|tr|td|th|figure|figcaption|hr|dl|dd|dt"
+    r"|form|fieldset|address|section|article|aside|header|footer|nav|iframe|object|embed|video|audio)\b",
+    re.I,
+)
+_PAIRED_SHORTCODE = re.compile(r"\[([a-z_][\w-]*)(?:\s[^\]]*)?\](.*?)\[/\1\]", re.S | re.I)
+_LONE_SHORTCODE = re.compile(r"\[(?:gallery|audio|video|playlist|embed|contact-form[\w-]*)(?:\s[^\]]*)?/?\]", re.I)
 
 
-def _wp(tag: str, namespace: str) -> str:
-    return f"{{{namespace}}}{tag}"
+def autop(text: str) -> str:
+    """WordPress's display of a post's content: blank lines make paragraphs, single newlines `<br />`;
+    block comments dropped, shortcodes reduced to their content."""
+    text = _GUTENBERG.sub("", text.replace("\r\n", "\n"))
+    for _ in range(3):  # nested shortcodes
+        text = _PAIRED_SHORTCODE.sub(lambda m: m[2], text)
+    text = _LONE_SHORTCODE.sub("", text)
+    chunks = [chunk.strip("\n") for chunk in re.split(r"\n\s*\n", text)]
+    html = []
+    for chunk in chunks:
+        if not chunk.strip():
+            continue
+        if _BLOCK.match(chunk.lstrip()) or chunk.lstrip().startswith("<pre"):
+            html.append(chunk)
+        else:
+            html.append("<p>" + "<br />\n".join(chunk.split("\n")) + "</p>")
+    return "\n".join(html)
 
 
-def wordpress_namespace(root: ElementTree.Element) -> str | None:
-    """The `wp:` namespace URI of a WXR file (it carries the WXR version: …/export/1.2/)."""
-    for element in root.iter():
-        if element.tag.startswith("{http://wordpress.org/export/"):
-            return element.tag[1:].split("}", 1)[0]
-    return None
+class _Item:
+    """What cm keeps of one `<item>`, read before the element is dropped."""
+
+    def __init__(self, element: ElementTree.Element, ns: str, where: str) -> None:
+        wp = lambda tag: f"{{{ns}}}{tag}"  # noqa: E731
+        self.where = where
+        self.type = element.findtext(wp("post_type"), "post").strip()
+        self.status = element.findtext(wp("status"), "publish").strip()
+        self.title = element.findtext("title", "")
+        self.link = element.findtext("link", "").strip()
+        self.author = element.findtext(DC_CREATOR, "")
+        self.html = autop(element.findtext(CONTENT, ""))
+        self.date = (
+            parse_date(element.findtext(wp("post_date"), "")) or parse_date(element.findtext("pubDate", "")) or ""
+        )
+        categories = element.findall("category")
+        self.categories = [c.text or "" for c in categories if c.get("domain", "category") == "category"]
+        self.tags = [c.text or "" for c in categories if c.get("domain") == "post_tag"]
+        self.comments = []
+        for c in element.findall(wp("comment")):
+            if c.findtext(wp("comment_approved"), "1").strip() != "1":
+                continue
+            if c.findtext(wp("comment_type"), "").strip() in ("pingback", "trackback"):
+                continue
+            parent = c.findtext(wp("comment_parent"), "0").strip()
+            self.comments.append(
+                (c.findtext(wp("comment_author"), ""), parse_date(c.findtext(wp("comment_date"), "")) or "",
+                 autop(c.findtext(wp("comment_content"), "")), c.findtext(wp("comment_author_url"), "").strip(),
+                 c.findtext(wp("comment_id"), "").strip(), "" if parent in ("", "0") else parent)
+            )  # fmt: skip
 
 
-def parse_xml(data: bytes, filename: str) -> ElementTree.Element:
+def _items(data: bytes, filename: str):
+    """Each `<item>` of the export with its number, dropped from memory once read."""
+    namespace, channel, number = None, None, 0
     try:
-        return ElementTree.fromstring(data)
+        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+            if event == "start":
+                if element.tag == "channel":
+                    channel = element
+                elif namespace is None and (found := _WP.match(element.tag)):
+                    namespace = found[0][1:-1]
+                continue
+            if element.tag == "item":
+                number += 1
+                if namespace is None:
+                    raise BookError(f"{filename}: not a WordPress export (no wp: fields)")
+                yield _Item(element, namespace, f"{filename}: item {number}")
+                if channel is not None:
+                    channel.remove(element)
     except ElementTree.ParseError as error:
         line, column = error.position
         message = str(error).split(":", 1)[0]
         raise BookError(f"{filename}:{line}:{column + 1}: not well-formed XML ({message})") from None
 
 
-def parse_wxr(root: ElementTree.Element, filename: str) -> list[Post]:
-    """The published posts of a WordPress export, with their approved comments."""
-    ns = wordpress_namespace(root)
-    if ns is None:
-        raise BookError(f"{filename}: not a WordPress export (no wp: fields)")
-    channel = root.find("channel")
-    site = urlsplit(channel.findtext("link", "") if channel is not None else "").netloc
+def _channel_site(data: bytes) -> str:
+    match = re.search(rb"<link>\s*(https?://[^<\s]+)", data[:20_000])
+    return urlsplit(match[1].decode("utf-8", "replace")).netloc if match else ""
+
+
+def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) -> Found:
+    """The posts of a WordPress export, with their approved comments; what is skipped, counted."""
+    options = options or ReadOptions()
+    found = Found([])
     items = []
-    for number, item in enumerate(root.iter("item"), start=1):
-        if item.findtext(_wp("post_type", ns), "post") != "post":
-            continue
-        if item.findtext(_wp("status", ns), "publish") in SKIPPED_STATUSES:
-            continue
-        items.append((number, item))
-    comment_lists = []
-    for _, item in items:
-        comments = []
-        for element in item.findall(_wp("comment", ns)):
-            if element.findtext(_wp("comment_approved", ns), "1") != "1":
-                continue
-            if element.findtext(_wp("comment_type", ns), "") in ("pingback", "trackback"):
-                continue
-            comments.append(element)
-        comment_lists.append(comments)
-    htmls = [item.findtext(CONTENT, "") for _, item in items]
-    htmls += [c.findtext(_wp("comment_content", ns), "") for comments in comment_lists for c in comments]
-    texts = iter(html_to_markdown(htmls))
+    for item in _items(data, filename):
+        if item.type != "post" and not (item.type == "page" and options.pages):
+            found.skipped.append(Skipped(item.where, item.type or "no type"))
+        elif item.status in NEVER or (item.status in DRAFTS and not options.drafts):
+            found.skipped.append(Skipped(item.where, item.status))
+        elif item.status not in ("publish", *DRAFTS):
+            found.skipped.append(Skipped(item.where, "unknown status", item.status))
+        else:
+            items.append(item)
+    htmls = [item.html for item in items] + [c[2] for item in items for c in item.comments]
+    texts = iter(html_to_markdown(htmls, options.progress))
     bodies = [next(texts) for _ in items]
-    posts = []
-    for (number, item), body, comments in zip(items, bodies, comment_lists, strict=True):
-        url = item.findtext("link", "")
-        date = parse_date(item.findtext(_wp("post_date", ns), "")) or parse_date(item.findtext("pubDate", "")) or ""
-        post = Post(
-            title=" ".join(item.findtext("title", "").split()),
-            date=date[:10],
-            text=body,
-            where=f"{filename}: item {number}",
-            author=item.findtext(DC_CREATOR, ""),
-            url=url,
-            site=urlsplit(url).netloc or site,
-        )
-        for element in comments:
-            post.comments.append(
-                Comment(
-                    element.findtext(_wp("comment_author", ns), ""),
-                    parse_date(element.findtext(_wp("comment_date", ns), "")) or "",
-                    next(texts),
-                )
-            )
-        posts.append(post)
-    return posts
+    site = _channel_site(data)
+    for item, body in zip(items, bodies, strict=True):
+        post = Post(item.title, item.date[:10], body, item.where, item.author, item.link,
+                    urlsplit(item.link).netloc or site, status="" if item.status == "publish" else item.status,
+                    categories=item.categories, tags=item.tags)  # fmt: skip
+        for author, date, _, url, ref, parent in item.comments:
+            post.comments.append(Comment(author, date, next(texts), url, ref, parent))
+        found.posts.append(post)
+    return found

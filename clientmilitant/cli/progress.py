@@ -1,0 +1,43 @@
+"""A progress bar (rich, on stderr) for work that takes more than a second: shown only on a terminal,
+and only once a second has passed, so that quick commands and pipes print nothing of it."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+DELAY = 1.0
+LABELS = {"converting": "Converting posts", "writing": "Writing archives"}
+
+
+@contextmanager
+def import_progress() -> Iterator[Callable[[str, int, int], None] | None]:
+    """A callback `(stage, done, total)` for a service, drawing a bar after DELAY seconds."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    started = time.monotonic()
+    state: dict[str, Any] = {}
+
+    def update(stage: str, done: int, total: int) -> None:
+        if "bar" not in state:
+            if time.monotonic() - started < DELAY:
+                return
+            from rich.console import Console
+            from rich.progress import Progress
+
+            state["bar"] = Progress(console=Console(stderr=True), transient=True)
+            state["bar"].start()
+        bar = state["bar"]
+        if state.get("stage") != stage:
+            state["stage"], state["task"] = stage, bar.add_task(LABELS.get(stage, stage), total=total or None)
+        bar.update(state["task"], completed=done, total=total or None)
+
+    try:
+        yield update
+    finally:
+        if "bar" in state:
+            state["bar"].stop()
