@@ -269,11 +269,11 @@ def _import_table(report: Any) -> None:
     if skipped:
         summary += "; skipped: " + ", ".join(f"{count} {reason}" for reason, count in skipped.items())
     if report.dry_run:
-        out.print(f"dry run: {summary}; nothing was changed")
+        out.print(f"dry run: {summary}; nothing was changed", soft_wrap=True)
     elif report.changed:
-        out.print(f"imported: {summary}")
+        out.print(f"imported: {summary}", soft_wrap=True)
     else:
-        out.print(f"nothing new: {summary}")
+        out.print(f"nothing new: {summary}", soft_wrap=True)
 
 
 @app.command("suggest")

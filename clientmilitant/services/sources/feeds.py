@@ -139,7 +139,8 @@ def _attach(entries, texts: list[str], posts: dict[str, Post]) -> None:
         target = entry.get("blogger_parent") or (entry.get("thr_in-reply-to") or {}).get("ref")
         if target in posts:
             parent = entry.get("blogger_inreplyto", "")
-            posts[target].comments.append(Comment(_author(entry), _date(entry), text, ref=entry.get("id", ""),
-                                                  parent=parent if parent != target else ""))  # fmt: skip
+            url = (entry.get("author_detail") or {}).get("href", "")
+            posts[target].comments.append(Comment(_author(entry), _date(entry), text, url, entry.get("id", ""),
+                                                  parent if parent != target else ""))  # fmt: skip
     for post in posts.values():
         post.comments.sort(key=lambda c: c.date)

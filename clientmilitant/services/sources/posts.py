@@ -6,6 +6,7 @@ pandoc that pypandoc-binary installs: all the bodies of a file go through one pa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -26,7 +27,15 @@ def html_to_markdown(bodies: list[str], progress=None) -> list[str]:
     """Each HTML fragment as Markdown, in a few pandoc runs for a whole file (not one per post)."""
     from clientmilitant.services.export.pandoc import convert_fragments
 
-    return convert_fragments(bodies, "html", PANDOC_MARKDOWN, progress)
+    return [
+        _EMPTY_BREAKS.sub("\n\n", text).strip("\n")
+        for text in convert_fragments(bodies, "html", PANDOC_MARKDOWN, progress)
+    ]
+
+
+# Blogger spaces paragraphs with `<div><br /></div>`: pandoc writes that empty line break as a
+# paragraph holding only `\`, which is nothing a reader sees.
+_EMPTY_BREAKS = re.compile(r"(?:\n\n|^)\\(?:\n\n|$)")
 
 
 def text_to_markdown(lines: list[str]) -> str:

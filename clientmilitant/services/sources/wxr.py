@@ -76,8 +76,9 @@ class _Item:
             parse_date(element.findtext(wp("post_date"), "")) or parse_date(element.findtext("pubDate", "")) or ""
         )
         categories = element.findall("category")
-        self.categories = [c.text or "" for c in categories if c.get("domain", "category") == "category"]
-        self.tags = [c.text or "" for c in categories if c.get("domain") == "post_tag"]
+        # WXR 1.0 writes each category twice: once without a domain, once with it
+        self.categories = list(dict.fromkeys(c.text for c in categories if c.get("domain", "category") == "category"))
+        self.tags = list(dict.fromkeys(c.text for c in categories if c.get("domain") == "post_tag"))
         self.comments = []
         for c in element.findall(wp("comment")):
             if c.findtext(wp("comment_approved"), "1").strip() != "1":
