@@ -304,3 +304,35 @@ def test_the_whole_corpus_imported_twice_changes_nothing_the_second_time(tmp_pat
     second = cm("source", "import", *(str(copies / p.name) for p in files)).ok()
     assert second.stdout.splitlines()[-1].startswith("nothing new:")
     assert snapshot(cm.cwd, keep_lock=True) == before
+
+
+# --- text copied from blog pages ---------------------------------------------------------------------
+
+
+def test_pages_copied_in_other_layouts(cm: Cm) -> None:
+    result = cm("source", "import", *corpus("dump-layouts.txt")).ok()
+    assert "text dump, 4 posts" in result.stdout  # the blog's name and menu above the first post are no post
+    rows = by_title(cm)
+    wanted = {
+        "Le plan du livre": ("2007-12-31", "JBP"),  # date line above the title, « Publié par … dans … »
+        "The attention economy": ("2007-11-26", "JBP"),  # « Monday, November 26, 2007 », Blogger's byline below
+        "Le client et la marque": ("2007-11-26", "JBP"),  # a second post under the same date
+        "Le prix du lien": ("2012-05-30", "Marie Dupont"),  # date under the title, « Posted by X in Y »
+    }
+    assert {t: (rows[t]["date"], rows[t]["author"]) for t in wanted} == wanted
+    plan = archive(cm, "Le plan du livre")
+    assert plan.text.endswith("Il reste beaucoup à écrire.")  # « Libellés : » and the heading are not text
+    assert [(c.author, c.date, c.text) for c in plan.comments] == [
+        ("Anne", "2008-01-01T10:05", "Bravo pour le plan.\nEt bon courage."),  # Blogger: « NAME a dit… », text, date
+        ("Paul", "2008-01-02T18:30", "Vivement la suite !"),
+    ]
+    lien = archive(cm, "Le prix du lien")  # WordPress: « NAME dit : », date, text
+    assert [(c.author, c.date, c.text) for c in lien.comments] == [
+        ("Luc", "2012-05-30T12:15", "Très juste, merci."),
+        ("Marie", "2012-05-30T14:02", "Merci Luc !"),
+    ]
+    assert archive(cm, "Le client et la marque").text.startswith("Deux billets le même jour")
+    # the sidebar is left out, and the line that could not be read is named
+    assert "dump-layouts.txt:66: not read: text after the sidebar that starts line 58" in result.stderr
+    every = "".join(p.read_text(encoding="utf-8") for p in (cm.cwd / "sources").glob("*.md"))
+    assert "Archives" not in every and "colonne latérale" not in every and "Powered" not in every

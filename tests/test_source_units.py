@@ -8,7 +8,8 @@ from clientmilitant.core.dates import is_date_header, parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.urls import slug_matches, url_slug
 from clientmilitant.services.sources.reading import detect_format
-from clientmilitant.services.sources.textdump import parse_dump, settle
+from clientmilitant.services.sources.settle import settle
+from clientmilitant.services.sources.textdump import parse_dump
 from clientmilitant.storage.archive import Archive, Comment, parse_archive, render_archive
 
 
@@ -90,7 +91,7 @@ def test_a_dump_with_two_posts_under_one_date_header() -> None:
         "Axe 1 / un intertitre\n\n\n\nLa suite du premier billet.\n\n\n\n"
         "Second billet\n\nLe texte du second, plus long que son titre.\n"
     )
-    posts = parse_dump(text, "d.txt")
+    posts = parse_dump(text, "d.txt").posts
     assert [(p.title, p.date, p.where) for p in posts] == [
         ("Premier billet", "2007-12-01", "d.txt:3"),
         ("Second billet", "2007-12-01", "d.txt:17"),
@@ -103,7 +104,7 @@ def test_a_blogger_byline_under_a_post_is_not_taken_for_a_title() -> None:
         "mardi 11 décembre 2007\n\nUn titre\n\nLe texte du billet.\nLa dernière ligne\nPosted by JBP at 10:22 AM\n\n"
         "lundi 10 décembre 2007\n\nAutre\n\nPosted by Anne in Marketing\n\nTexte.\n"
     )
-    posts = parse_dump(text, "d.txt")
+    posts = parse_dump(text, "d.txt").posts
     assert [(p.title, p.author, p.date) for p in posts] == [
         ("Un titre", "JBP", "2007-12-11"),
         ("Autre", "Anne", "2007-12-10"),
@@ -117,7 +118,7 @@ def test_comments_after_a_heading_are_split_exactly() -> None:
         "lundi 31 décembre 2007\n\nLe plan\n\nLe texte du billet.\n\nCommentaires\n\n"
         "Premier avis.\n\nRédigé par : xgc | 06 jan 2008 à 14:22\n\nSecond avis.\nRédigé par : Anne | 7 janvier 2008 à 09:00\n"
     )
-    (post,) = parse_dump(text, "d.txt")
+    (post,) = parse_dump(text, "d.txt").posts
     assert post.pending is None and post.text == "Le texte du billet."
     assert [(c.author, c.date, c.text) for c in post.comments] == [
         ("xgc", "2008-01-06T14:22", "Premier avis."),
@@ -126,8 +127,8 @@ def test_comments_after_a_heading_are_split_exactly() -> None:
 
 
 def test_an_untitled_post_is_recognised_by_its_first_line() -> None:
-    (known,) = parse_dump("lundi 31 décembre 2007\n\nLe plan\n\nLigne un.\n\n→ ligne  deux\n", "a.txt")
-    (copy,) = parse_dump("Ligne un.\n-> ligne deux\nMerci !\nRédigé par : Paul | 1 jan 2008 à 10:00\n", "b.txt")
+    (known,) = parse_dump("lundi 31 décembre 2007\n\nLe plan\n\nLigne un.\n\n→ ligne  deux\n", "a.txt").posts
+    (copy,) = parse_dump("Ligne un.\n-> ligne deux\nMerci !\nRédigé par : Paul | 1 jan 2008 à 10:00\n", "b.txt").posts
     settle(copy, [known])
     assert (copy.title, copy.date) == ("Le plan", "2007-12-31")
     assert copy.text == "Ligne un.\n-> ligne deux"

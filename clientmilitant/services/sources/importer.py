@@ -26,7 +26,7 @@ from clientmilitant.core.urls import netloc
 from clientmilitant.services.sources.matching import Index, title_key
 from clientmilitant.services.sources.posts import ReadOptions
 from clientmilitant.services.sources.reading import FORMAT_NAMES, TEXT, read_posts, title_untitled
-from clientmilitant.services.sources.textdump import first_line_key
+from clientmilitant.services.sources.settle import first_line_key
 from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import display_path
@@ -130,7 +130,7 @@ class Archives:
 
 def gather(book: Book, archives: Archives, paths: list[Path], defaults: Defaults, progress: Progress | None = None):
     """Every post of every file, settled: titled, split from its comments, defaults applied."""
-    from clientmilitant.services.sources.textdump import settle
+    from clientmilitant.services.sources.settle import settle
 
     files, posts, skipped, warnings = [], [], [], []
     book.load()  # a broken outline.yaml is refused before any file is read

@@ -111,7 +111,7 @@ def _parse(kind: str, data: bytes, filename: str, options: ReadOptions) -> Found
         return found
     from clientmilitant.services.sources.textdump import parse_dump
 
-    return Found(parse_dump(decode_text(data, filename), filename))
+    return parse_dump(decode_text(data, filename), filename)
 
 
 def title_untitled(found: Found) -> None:

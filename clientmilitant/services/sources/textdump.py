@@ -30,7 +30,7 @@ from clientmilitant.core.dates import fold, is_date_header, parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.plan_post import SYMBOL_FONT_CHARACTERS
 from clientmilitant.core.posts import Comment
-from clientmilitant.services.sources.posts import Post, text_to_markdown
+from clientmilitant.services.sources.posts import Found, Post, text_to_markdown
 
 CHROME_LINES = {
     "powered by blogger", "jump to navigation", "skip to content", "publicites", "publicite",
@@ -39,6 +39,7 @@ CHROME_LINES = {
     "leave a comment", "laisser un commentaire", "ecrire un commentaire", "poster un commentaire",
     "envoyer par e-mail", "blogthis!", "partager sur twitter", "partager sur facebook",
     "articles plus recents", "articles plus anciens", "older posts", "newer posts", "accueil", "home",
+    "a propos", "about", "contact", "menu", "aller au contenu", "skip to main content",
     "s'abonner a : publier les commentaires (atom)", "subscribe to: post comments (atom)",
 }  # fmt: skip
 _CHROME_PATTERN = re.compile(r"(?:categories|categorie|tags|libelles|labels|filed under)\s*:.*")
@@ -53,12 +54,19 @@ _POSTED_BY = re.compile(
     r"(?:\s+(?:in|at|on|dans|à|a|le)\s+.*)?\s*$",
     re.I,
 )
-_GREETING = re.compile(r"(?:bonjour|bonsoir|salut|hello|hi|merci|cher|chere|coucou)\b", re.I)
+_SAID = re.compile(r"(?P<author>\S.{0,58}?)\s+(?:a dit|said|a ecrit|wrote)\s*(?:…|\.\.\.|:)\s*$", re.I)
+_SAYS = re.compile(r"(?P<author>\S.{0,58}?)\s+(?:dit|says|a dit)\s*:\s*$", re.I)  # WordPress: the date follows
+SIDEBAR_HEADINGS = {
+    "archives", "archives du blog", "blog archive", "categories", "liens", "links", "blogroll", "articles recents",
+    "recent posts", "commentaires recents", "recent comments", "meta", "rechercher", "search", "about me",
+    "qui suis-je ?", "mes liens", "abonnement", "subscribe", "followers", "pages", "tags", "nuage de tags",
+}  # fmt: skip
+GREETING = re.compile(r"(?:bonjour|bonsoir|salut|hello|hi|merci|cher|chere|coucou)\b", re.I)
 _TITLE_END = (".", ",", ";", ":")
 TITLE_MAX_LENGTH = 120
 
-BLANK, CHROME, DATE, SIGNATURE, FOOTER, POSTED_BY, BARE_DATE, HEADING, TEXT = (
-    "blank", "chrome", "date", "signature", "footer", "posted_by", "bare_date", "heading", "text",
+BLANK, CHROME, DATE, SIGNATURE, FOOTER, POSTED_BY, BARE_DATE, HEADING, SAID, SIDEBAR, TEXT = (
+    "blank", "chrome", "date", "signature", "footer", "posted_by", "bare_date", "heading", "said", "sidebar", "text",
 )  # fmt: skip
 
 
@@ -105,7 +113,11 @@ def classify(number: int, raw: str, filename: str) -> Line:
         byline_below = re.search(r"\s(?:at|à|a)\s+\d{1,2}\s*[:h]\s*\d{2}", text) is not None
         return Line(number, POSTED_BY, text, {"author": match["author"], "below": byline_below})
     if (iso := parse_date(text)) and len(text) <= 40:
-        return Line(number, BARE_DATE, text, {"date": iso[:10]})
+        return Line(number, BARE_DATE, text, {"date": iso[:10], "when": iso})
+    if match := (_SAID.fullmatch(text) or _SAYS.fullmatch(text)):
+        return Line(number, SAID, text, {"author": match["author"], "date_follows": bool(_SAYS.fullmatch(text))})
+    if folded.rstrip(" :") in SIDEBAR_HEADINGS:
+        return Line(number, SIDEBAR, text, {})
     return Line(number, TEXT, raw.rstrip(), {})
 
 
@@ -153,13 +165,13 @@ def looks_like_title(text: str) -> bool:
     )
 
 
-def _is_title(lines: list[Line], index: int, after_break: str | None) -> bool:
+def _is_title(lines: list[Line], index: int, after_break: str | None, in_comment: bool = False) -> bool:
     line = lines[index]
-    if line.kind != TEXT:
-        return False
+    if line.kind not in (TEXT, SIDEBAR) or (in_comment and after_break != DATE):
+        return False  # in a comment « NAME a dit… », a line above a date is the comment's end, not a title
     following = _next_content(lines, index)
-    if following is not None and following.kind == BARE_DATE:
-        return len(line.text.strip()) <= TITLE_MAX_LENGTH
+    if following is not None and following.kind == BARE_DATE and lines[index + 1] is following:
+        return len(line.text.strip()) <= TITLE_MAX_LENGTH  # the date right under the title
     if following is not None and following.kind == POSTED_BY and not following.data["below"]:
         return looks_like_title(line.text)
     if after_break == DATE:  # the first line under a date header
@@ -191,46 +203,109 @@ class _Draft:
     in_comments: bool = False  # a « Commentaires » heading was seen: text goes to comments
     first_comment_unknown: bool = False  # a signature came with no heading: settle() splits
 
+    open_comment: list | None = None  # [author, date, lines] of a comment opened by « NAME a dit… »
+
     @property
     def reading_comments(self) -> bool:
         return self.in_comments or bool(self.comments)
+
+    def add_text(self, number: int, text: str) -> None:
+        if self.open_comment is not None:
+            self.open_comment[2].append(text)
+        elif self.reading_comments:
+            self.comment_lines.append(text)
+        else:
+            self.body.append((number, text))
+
+    def open(self, author: str) -> None:
+        """A comment starts with its author's line (Blogger's « NAME a dit… », WordPress's « NAME dit : »)."""
+        self.close()
+        self.open_comment = [author, "", []]
+
+    def close(self) -> None:
+        if self.open_comment is not None:
+            self.comments.append(tuple(self.open_comment))
+            self.open_comment = None
 
     @property
     def has_text(self) -> bool:
         return any(text for _, text in self.body)
 
 
-def parse_dump(text: str, filename: str) -> list[Post]:
-    """The posts of a plain-text dump, in the order of the file."""
+def parse_dump(text: str, filename: str) -> Found:
+    """The posts of a plain-text dump, in the order of the file, and warnings for what was not read."""
     lines = read_lines(text, filename)
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
-    day = ""
-    after_break: str | None = None  # DATE or FOOTER just before: the next text line is a title
+    reader = _Reader(lines)
     for index, line in enumerate(lines):
-        kind = line.kind
+        reader.read(index, line)
+    drafts = [d for d in reader.drafts if d.has_text or d.comments or d.open_comment or d.title]
+    if drafts and not drafts[0].title and not drafts[0].comments and _is_page_header(drafts[0]):
+        drafts.pop(0)  # the blog's name and menu above the first post
+    warnings = []
+    if reader.stopped is not None:
+        number, sidebar = reader.stopped
+        warnings.append(
+            f"{filename}:{number}: not read: text after the sidebar that starts line {sidebar} "
+            f"is in no post the layout shows; the {len(drafts)} posts above it are imported"
+        )
+    return Found([_post(draft, filename) for draft in drafts], [], warnings)
+
+
+def _is_page_header(draft: _Draft) -> bool:
+    texts = [text.strip() for _, text in draft.body if text.strip()]
+    return all(len(text) <= 60 and not text.endswith(_TITLE_END) for text in texts)
+
+
+class _Reader:
+    """The state of a dump being read, line after line."""
+
+    def __init__(self, lines: list[Line]) -> None:
+        self.lines = lines
+        self.drafts: list[_Draft] = []
+        self.current: _Draft | None = None
+        self.day = ""
+        self.after_break: str | None = None  # DATE or FOOTER just before: the next text line is a title
+        self.sidebar: int | None = None  # the line where a sidebar started: nothing is read until a date
+        self.stopped: tuple[int, int] | None = None  # (line, sidebar line) of text the layout does not explain
+
+    def read(self, index: int, line: Line) -> None:
+        kind, current = line.kind, self.current
+        if self.sidebar is not None:
+            if kind == DATE or (kind == BARE_DATE and self._date_before_title(index)):
+                self.sidebar = None
+            else:
+                if kind == TEXT and len(line.text.strip()) > 60 and self.stopped is None:
+                    self.stopped = (line.number, self.sidebar)
+                return
         if kind in (BLANK, CHROME):
             if current is not None and kind == BLANK:
-                if current.reading_comments:
-                    current.comment_lines.append("")
-                else:
-                    current.body.append((line.number, ""))
-            continue
-        if kind == DATE:
-            day, after_break = line.data["date"], DATE
-            continue
-        if kind == TEXT and _is_title(lines, index, after_break):
-            current = _Draft(line.number, line.text.strip(), day)
-            drafts.append(current)
-            after_break = None
-            continue
-        after_break = None
+                current.add_text(line.number, "")
+            return
+        if kind == DATE or (kind == BARE_DATE and self._date_before_title(index)):
+            self.day, self.after_break = line.data["date"], DATE
+            return
+        in_comment = current is not None and current.open_comment is not None
+        if kind in (TEXT, SIDEBAR) and _is_title(self.lines, index, self.after_break, in_comment):
+            self.current = _Draft(line.number, line.text.strip(), self.day)
+            self.drafts.append(self.current)
+            self.after_break = None
+            return
+        if kind == SIDEBAR:
+            self.sidebar, self.current, self.after_break = line.number, None, None
+            return
+        self.after_break = None
         if current is None:  # text before any title: an untitled post (settled later)
-            current = _Draft(line.number, "", day)
-            drafts.append(current)
-        if kind == HEADING:
+            current = self.current = _Draft(line.number, "", self.day)
+            self.drafts.append(current)
+        self._read_in_post(index, line, current)
+
+    def _read_in_post(self, index: int, line: Line, current: _Draft) -> None:
+        kind = line.kind
+        if kind == SAID and (not line.data["date_follows"] or _next_kind(self.lines, index) == BARE_DATE):
+            current.open(line.data["author"])
+        elif kind == HEADING:
             current.in_comments = True
-        elif kind == SIGNATURE:
+        elif kind == SIGNATURE and current.open_comment is None:
             if not current.comments and not current.in_comments:
                 current.first_comment_unknown = True
             current.comments.append((line.data["author"], line.data["date"], current.comment_lines))
@@ -239,19 +314,38 @@ def parse_dump(text: str, filename: str) -> list[Post]:
             current.title = current.title or line.data["title"]
             current.author = current.author or line.data["author"]
             current.date = current.date or line.data["date"][:10]
-            after_break = FOOTER
+            self.after_break = FOOTER
         elif kind == POSTED_BY:
             current.author = current.author or line.data["author"]
+            if line.data["below"]:
+                self.after_break = FOOTER  # Blogger's byline ends the post: a title may follow
+        elif kind == BARE_DATE and current.open_comment is not None and not current.open_comment[1]:
+            current.open_comment[1] = line.data["when"]
         elif kind == BARE_DATE and not current.has_text and not current.comments:
             current.date = line.data["date"]
-        elif current.reading_comments:
-            current.comment_lines.append(line.text)
         else:
-            current.body.append((line.number, line.text))
-    return [_post(draft, filename) for draft in drafts if draft.has_text or draft.comments or draft.title]
+            current.add_text(line.number, line.text)
+
+    def _date_before_title(self, index: int) -> bool:
+        """A date line alone (`31 décembre 2007`) above a title, not under one."""
+        before = self.lines[index - 1].kind if index else BLANK
+        following = _next_content(self.lines, index)
+        return (
+            before in (BLANK, CHROME)
+            and following is not None
+            and following.kind == TEXT
+            and looks_like_title(following.text)
+            and (self.current is None or self.current.open_comment is None)
+        )
+
+
+def _next_kind(lines: list[Line], index: int) -> str | None:
+    following = _next_content(lines, index)
+    return following.kind if following is not None else None
 
 
 def _post(draft: _Draft, filename: str) -> Post:
+    draft.close()
     comments = [Comment(author, date, text_to_markdown(lines)) for author, date, lines in draft.comments]
     trailing = text_to_markdown(draft.comment_lines)
     if trailing:  # text after the last signature: a comment whose signature was not copied
@@ -268,81 +362,3 @@ def _post(draft: _Draft, filename: str) -> Post:
     if draft.first_comment_unknown:
         post.pending = PendingSplit(list(draft.body))
     return post
-
-
-# --- settling untitled posts and the first comment ------------------------------------------
-
-
-def _norm(line: str) -> str:
-    """A line's words only: copies of a post differ in spaces, arrows and bullets, not in words."""
-    return " ".join(re.findall(r"\w+", line.casefold()))
-
-
-def _content_lines(text: str) -> list[str]:
-    return [_norm(line) for line in text.splitlines() if line.strip()]
-
-
-def first_line_key(text: str) -> str:
-    """The words of a text's first line: how a copy of a post is recognised without its title."""
-    lines = _content_lines(text)
-    return lines[0] if lines else ""
-
-
-def find_known(post: Post, known: list[Post]) -> Post | None:
-    """The known post this untitled or comment-bearing post is a copy of: same first line."""
-    lines = _content_lines(post.text)
-    if not lines:
-        return None
-    for candidate in known:
-        candidate_lines = _content_lines(candidate.text)
-        if candidate_lines and candidate_lines[0] == lines[0] and candidate is not post:
-            return candidate
-    return None
-
-
-def settle(post: Post, known: list[Post]) -> Post:
-    """Give an untitled post its title, and split a post from its first comment.
-
-    1. The post's first line is the first line of a known post (archived, or found earlier in the
-       same import): it is that post — its title, date, author and URL — and the first comment
-       starts after the known post's last line.
-    2. Otherwise, when a first comment must be found, it starts at the last greeting line
-       (« Bonjour », « Merci »…) above the signature; failing that, at the last paragraph.
-    An untitled post that matches nothing keeps an empty title: the importer then asks for
-    --title and --date."""
-    match = find_known(post, known) if (not post.title or post.pending) else None
-    if match is not None and not post.title and not match.titled_from_text:
-        post.title, post.date = match.title, post.date or match.date
-        post.author, post.url, post.site = post.author or match.author, post.url or match.url, post.site or match.site
-    if isinstance(post.pending, PendingSplit):
-        raw = post.pending.lines
-        cut = _cut_after_known(raw, match) if match is not None else None
-        if cut is None:
-            cut = _cut_by_heuristics(raw)
-        post.text = text_to_markdown([t for _, t in raw[:cut]])
-        first = post.comments[0]
-        prefix = text_to_markdown([t for _, t in raw[cut:]])
-        first.text = "\n\n".join(x for x in (prefix, first.text) if x)
-        post.pending = None
-    return post
-
-
-def _cut_after_known(raw: list[tuple[int, str]], known: Post) -> int | None:
-    known_lines = _content_lines(known.text)
-    if not known_lines:
-        return None
-    last = known_lines[-1]
-    for index in range(len(raw) - 1, -1, -1):
-        if _norm(raw[index][1]) == last:
-            return index + 1
-    return None
-
-
-def _cut_by_heuristics(raw: list[tuple[int, str]]) -> int:
-    for index in range(len(raw) - 1, 0, -1):
-        if _GREETING.match(fold(raw[index][1].strip())):
-            return index
-    for index in range(len(raw) - 1, 0, -1):
-        if not raw[index][1].strip():
-            return index + 1
-    return max(len(raw) - 1, 0)
