@@ -18,6 +18,7 @@ loader, so every value stays the text that was written (`2007-12-13` is never a 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -74,6 +75,19 @@ def write_archive(book: Book, archive: Archive) -> Path:
     path = archive_path(book, archive.source_id)
     atomic_write(path, render_archive(archive))
     return path
+
+
+def write_archives(book: Book, archives: list[Archive], progress=None) -> None:
+    """Write many archives (an import): each atomically, then all made durable by one `os.sync()`
+    rather than two fsyncs each (2,000 fsyncs took 20 s on a busy disk). The caller writes
+    outline.yaml after this returns, so that the registry never names an archive a power cut lost.
+    `progress(done, total)` is told every 50 files."""
+    for number, archive in enumerate(archives, start=1):
+        atomic_write(archive_path(book, archive.source_id), render_archive(archive), durable=len(archives) == 1)
+        if progress is not None and number % 50 == 0:
+            progress(number, len(archives))
+    if len(archives) > 1:
+        os.sync()
 
 
 def render_archive(archive: Archive) -> str:

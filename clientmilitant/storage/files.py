@@ -13,11 +13,12 @@ from clientmilitant.core.errors import BookError, LockTimeout
 LOCK_TIMEOUT_SECONDS = 30.0
 
 
-def atomic_write(path: Path, data: bytes | str) -> None:
+def atomic_write(path: Path, data: bytes | str, durable: bool = True) -> None:
     """Replace `path` with `data` all at once: temp file beside it, fsync, rename, fsync the folder.
 
     A symbolic link is followed so that the link stays and its target is updated; the file keeps
-    its permissions (mkstemp would give 0600)."""
+    its permissions (mkstemp would give 0600). With `durable=False` the two fsyncs are left to the
+    caller, who writes many files and then makes them all durable at once (see archive.write_archives)."""
     import tempfile
 
     if isinstance(data, str):
@@ -37,13 +38,15 @@ def atomic_write(path: Path, data: bytes | str) -> None:
             temp.write(data)
             temp.flush()
             os.fchmod(temp.fileno(), mode)
-            os.fsync(temp.fileno())
+            if durable:
+                os.fsync(temp.fileno())
         os.replace(temp_name, target)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temp_name)
         raise
-    fsync_folder(folder)
+    if durable:
+        fsync_folder(folder)
 
 
 def fsync_folder(folder: Path) -> None:

@@ -27,7 +27,7 @@ from clientmilitant.services.sources.matching import Index, title_key
 from clientmilitant.services.sources.posts import ReadOptions
 from clientmilitant.services.sources.reading import FORMAT_NAMES, TEXT, read_posts, title_untitled
 from clientmilitant.services.sources.settle import first_line_key
-from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archive
+from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archives
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import display_path
 
@@ -332,9 +332,6 @@ def import_files(
         archives = Archives(book)  # again: the outline and the archives may have changed meanwhile
         archives.first_lines = first_lines
         rows, written, merge_warnings = plan_import(archives, change.outline, posts)
-        for number, archive in enumerate(written, start=1):
-            write_archive(book, archive)
-            if progress is not None and number % 50 == 0:
-                progress("writing", number, len(written))
+        write_archives(book, written, _counter(progress, "writing"))
     report.rows, report.warnings = rows, warnings + merge_warnings
     return report
