@@ -65,6 +65,9 @@ class Site:
         self.ending = fragments.Fragment("")  # the « Sources » chapter
         self.cache: dict[str, fragments.Fragment] = {}
         self.workers = max(1, os.cpu_count() or 1)
+        self.known: frozenset[str] = frozenset()  # every section id of the book
+        self.level = 2  # the heading level of chapters' shallowest headings
+        self.setup = fragments.Setup(self.program, "fr-FR", ())
 
     # --- building -------------------------------------------------------------------------------
 
@@ -81,11 +84,15 @@ class Site:
                 return
             self.error, self.outline = "", outline
             self.views = {entry.located.section.id: SectionView(entry.located, entry.full) for entry in exported}
+            self.known = frozenset(model.section_ids(outline))
+            self.level = assemble.chapter_level_for(max(v.located.depth for v in self.views.values()))
+            self.setup = self.make_setup(outline)
             texts = {section_id: self.read_chapter(section_id) for section_id in self.views}
             jobs = [job for job in (self.job(section_id, texts[section_id]) for section_id in self.views) if job]
             jobs += self.ending_job()
             self.render(jobs)
             self.refresh_margins(texts)
+            self.refresh_findings()
 
     def chapter_saved(self, section_id: str) -> bool:
         """Render one chapter again after a save; False when the page must be rebuilt instead
@@ -108,11 +115,21 @@ class Site:
         except CmError as error:  # not UTF-8, a link out of the book…: shown in the section's box
             return error
 
-    def setup(self) -> fragments.Setup:
-        assert self.outline is not None
-        lang = self.outline.book.lang or "fr-FR"
+    def make_setup(self, outline: model.Outline) -> fragments.Setup:
+        lang = outline.book.lang or "fr-FR"
         french = self.options.french_typography and lang.lower().startswith("fr") and FRENCH_FILTER.is_file()
-        return fragments.Setup(self.program, lang, tuple(model.section_ids(self.outline)), french)
+        return fragments.Setup(self.program, lang, tuple(sorted(self.known)), french)
+
+    def refresh_findings(self) -> list[str]:
+        """`cm check` on the whole book, into the margins; the sections whose findings changed.
+
+        After a save it runs once the new text is on the page: it reads every chapter, which on a
+        big book takes longer than rendering the one that changed."""
+        from clientmilitant.services.preview import margin
+
+        found = margin.check_findings(self.book)  # outside the lock: pages are served meanwhile
+        with self.lock:
+            return margin.assign_findings(found, self.views) if self.outline is not None else []
 
     def job(self, section_id: str, text: str | CmError | None) -> fragments.Job | None:
         """The pandoc input of one section, or None when its cached fragment still fits."""
@@ -121,12 +138,10 @@ class Site:
             view.fragment, view.key = fragments.Fragment(fragments.error_box(str(text)), str(text)), ""
             return None
         assert self.outline is not None
-        level = assemble.chapter_level_for(max(v.located.depth for v in self.views.values()))
         entry = assemble.Exported(view.located, view.full)
-        markdown, _, _ = assemble.section_block(self.outline, entry, text, False, level)
-        known = model.section_ids(self.outline)
-        links = sorted({target for _, target in assemble.section_links(text or "")} & known)
-        view.key = cache_key(markdown, links, self.setup().french)
+        markdown, _, _ = assemble.section_block(self.outline, entry, text, False, self.level)
+        links = sorted({target for _, target in assemble.section_links(text or "")} & self.known)
+        view.key = cache_key(markdown, links, self.setup.french)
         if view.key in self.cache:
             view.fragment = self.cache[view.key]
             return None
@@ -144,14 +159,14 @@ class Site:
             self.ending = fragments.Fragment("")
             return []
         markdown = assemble.sources_chapter(list(used.values()), self.outline.book.lang or "fr-FR")
-        key = cache_key(markdown, [], self.setup().french)
+        key = cache_key(markdown, [], self.setup.french)
         if key in self.cache:
             self.ending = self.cache[key]
             return []
         return [fragments.Job(SOURCES_CHAPTER, markdown)]
 
     def render(self, jobs: list[fragments.Job]) -> None:
-        rendered = fragments.render(jobs, self.setup(), self.workers)
+        rendered = fragments.render(jobs, self.setup, self.workers)
         for section_id, fragment in rendered.items():
             if section_id == SOURCES_CHAPTER:
                 self.ending = fragment

@@ -62,9 +62,10 @@ def apply(site: Site, hub: Hub, paths: set[Path]) -> None:
         hub.publish("page")
         return
     for path in sorted(paths):
-        if site.chapter_saved(path.stem):
-            hub.publish("section", {"id": path.stem})
-        else:
+        if not site.chapter_saved(path.stem):
             site.rebuild()
             hub.publish("page")
             return
+        hub.publish("section", {"id": path.stem})
+    for section_id in site.refresh_findings():  # then `cm check`, which reads the whole book
+        hub.publish("section", {"id": section_id})
