@@ -91,4 +91,9 @@ def stats_table(data: dict[str, Any]) -> None:
         estimate += f", {book['target_pages']:g} planned"
     counts = ", ".join(f"{count} {status}" for status, count in data["statuses"].items())
     out.print(estimate)
+    if book["seeded_words"]:
+        out.print(
+            f"Of the {book['words']:,} words, {book['seeded_words']:,} are still the seeded posts' text"
+            f" (cm chapter seed) and {book['written_words']:,} were written since"
+        )
     out.print(f"Sections by status: {counts}")
