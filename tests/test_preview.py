@@ -125,11 +125,17 @@ def test_a_saved_chapter_appears_without_reloading_and_the_margin_follows(previe
     assert "Le commerce est né bien avant" in masses.locator(".cm-text").inner_text()
     page.evaluate("window.cmMarker = 'still the same page'")
 
-    (preview.book / "chapters" / "masses.md").write_text("Un texte tout neuf : trois mots de plus.\n", encoding="utf-8")
+    (preview.book / "chapters" / "masses.md").write_text(
+        "Un texte tout neuf : trois mots de plus.\n\nVoir [le web](#web20).\n", encoding="utf-8"
+    )
 
     page.wait_for_function("document.querySelector('[data-section=masses] .cm-text').innerText.includes('tout neuf')")
     assert page.evaluate("window.cmMarker") == "still the same page", "the page was reloaded"
-    assert masses.locator(".cm-words").inner_text() == "8"
+    assert masses.locator(".cm-words").inner_text() == "11"
+    # rendered alone, it still knows the book's other sections: the link is not « leading nowhere »
+    assert masses.locator(".cm-error").count() == 0
+    masses.locator('a[href="#web20"]').click()
+    page.wait_for_function("location.hash === '#web20'")
     # the export's French typography filter ran on it: a no-break space before the colon
     assert "neuf\u00a0: trois" in masses.locator(".cm-text").inner_text()
 
