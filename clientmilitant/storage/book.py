@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from clientmilitant.core import model
@@ -24,9 +24,9 @@ from clientmilitant.storage import chapter_files as chapter_store
 from clientmilitant.storage import history as undo_history
 from clientmilitant.storage import load_cache, outline_file
 from clientmilitant.storage.files import atomic_write, display_path, inside, locked
-from clientmilitant.storage.history import FileMove, HistoryEntry
+from clientmilitant.storage.history import FileMove, FileWrite, HistoryEntry
 
-__all__ = ["Book", "Change", "FileMove", "HistoryEntry", "OUTLINE_NAME", "find_book"]
+__all__ = ["Book", "Change", "FileMove", "FileWrite", "HistoryEntry", "OUTLINE_NAME", "find_book"]
 
 OUTLINE_NAME = "outline.yaml"
 STATE_DIR = ".cm"
@@ -34,10 +34,15 @@ STATE_DIR = ".cm"
 
 @dataclass
 class Change:
-    """An outline being changed under the lock, and the files moved along with the change."""
+    """An outline being changed under the lock, and the files moved or written along with the change."""
 
     outline: model.Outline
     moves: list[FileMove]
+    writes: dict[str, str] = field(default_factory=dict)  # path relative to the root → new text
+
+    def write(self, path: Path, text: str, root: Path) -> None:
+        """Write `path` when the change is saved, after its old bytes are kept for `cm undo`."""
+        self.writes[str(path.relative_to(root))] = text
 
 
 def find_book(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Book:
@@ -142,14 +147,26 @@ class Book:
                 outline = self.parse(data)
             change = Change(outline, [])
             yield change
-            self.save(outline, action, tuple(change.moves))
+            self.save(outline, action, tuple(change.moves), change.writes)
 
-    def save(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...] = ()) -> None:
-        """Validate and write; call with the lock held. The version replaced goes to the history."""
+    def save(
+        self,
+        outline: model.Outline,
+        action: str,
+        moves: tuple[FileMove, ...] = (),
+        writes: dict[str, str] | None = None,
+    ) -> None:
+        """Validate and write; call with the lock held. The version replaced goes to the history, with
+        the old bytes of the files the change writes (they are written before outline.yaml)."""
         validate(outline)
         data = outline_file.dumps(outline).encode("utf-8")
+        writes = writes or {}
+        for relative in writes:
+            inside(self.root, self.root / relative, relative)
         if self.outline_path.exists():
-            undo_history.remember(self, action, moves)
+            undo_history.remember(self, action, moves, writes)
+        for relative, text in writes.items():
+            atomic_write(self.root / relative, text)
         atomic_write(self.outline_path, data)
         load_cache.keep(self.state_dir, data, outline)
 

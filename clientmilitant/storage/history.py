@@ -1,7 +1,8 @@
 """The undo history: the versions of outline.yaml from before cm's changes, in `.cm/history/`.
 
-Each entry is `NNNNNN.yaml` (the old file, hard-linked: no copy) and `NNNNNN.json` (the action, its
-time and the files the change moved, so that `cm undo` can move them back). The last 20 are kept.
+Each entry is `NNNNNN.yaml` (the old file, hard-linked: no copy), `NNNNNN.json` (the action, its
+time, the files the change moved and the files it wrote, so that `cm undo` can put them back) and
+`NNNNNN-I.bak` (the previous bytes of a file the change wrote). The last 20 are kept.
 """
 
 from __future__ import annotations
@@ -13,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clientmilitant.core.errors import NotFound
-from clientmilitant.storage.files import atomic_write, inside
+from clientmilitant.core.errors import NotFound, Refused
+from clientmilitant.storage.files import atomic_write, digest, inside
 
 if TYPE_CHECKING:
     from clientmilitant.storage.book import Book
@@ -32,6 +33,15 @@ class FileMove:
 
 
 @dataclass(frozen=True)
+class FileWrite:
+    """A file a change wrote (a seeded chapter), so that `cm undo` can put back what was there."""
+
+    path: str  # relative to the book's root
+    saved: str | None  # the file in .cm/history/ holding its previous bytes; None: it did not exist
+    written: str  # SHA-256 of the bytes written: undo refuses when the file changed since
+
+
+@dataclass(frozen=True)
 class HistoryEntry:
     """One saved version of outline.yaml, from before a change."""
 
@@ -39,10 +49,12 @@ class HistoryEntry:
     action: str
     time: float
     moves: tuple[FileMove, ...]
+    files: tuple[FileWrite, ...] = ()
 
 
-def remember(book: Book, action: str, moves: tuple[FileMove, ...]) -> None:
-    """Keep the current outline.yaml as the newest entry; call with the lock held, before replacing it."""
+def remember(book: Book, action: str, moves: tuple[FileMove, ...], writes: dict[str, str]) -> None:
+    """Keep the current outline.yaml, and the files about to be written, as the newest entry; call
+    with the lock held, before replacing them."""
     inside(book.root, book.history_dir, "the .cm/history folder")
     book.history_dir.mkdir(parents=True, exist_ok=True)
     book.ignore_state_dir()
@@ -54,11 +66,31 @@ def remember(book: Book, action: str, moves: tuple[FileMove, ...]) -> None:
         os.link(real, snapshot)  # the old inode survives the os.replace that follows: no copy
     except OSError:
         atomic_write(snapshot, Path(real).read_bytes())
-    meta = {"action": action, "time": time.time(), "moves": [m.__dict__ for m in moves]}
+    files = []
+    for index, (relative, text) in enumerate(writes.items()):
+        saved = None
+        current = book.root / relative
+        if current.exists():
+            saved = f"{number:06d}-{index}.bak"
+            atomic_write(book.history_dir / saved, current.read_bytes())
+        files.append(FileWrite(relative, saved, digest(text.encode("utf-8"))))
+    meta = {
+        "action": action,
+        "time": time.time(),
+        "moves": [m.__dict__ for m in moves],
+        "files": [f.__dict__ for f in files],
+    }
     atomic_write(snapshot.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
     for old in entries[: max(0, len(entries) + 1 - HISTORY_KEEP)]:
-        old.path.unlink(missing_ok=True)
-        old.path.with_suffix(".json").unlink(missing_ok=True)
+        _forget(book, old)
+
+
+def _forget(book: Book, entry: HistoryEntry) -> None:
+    entry.path.unlink(missing_ok=True)
+    entry.path.with_suffix(".json").unlink(missing_ok=True)
+    for written in entry.files:
+        if written.saved:
+            (book.history_dir / written.saved).unlink(missing_ok=True)
 
 
 def history(book: Book) -> list[HistoryEntry]:
@@ -73,7 +105,9 @@ def history(book: Book) -> list[HistoryEntry]:
         except (OSError, ValueError):
             meta = {}
         moves = tuple(FileMove(**m) for m in meta.get("moves", []))
-        entries.append(HistoryEntry(path, meta.get("action", "?"), meta.get("time", path.stat().st_mtime), moves))
+        files = tuple(FileWrite(**f) for f in meta.get("files", []))
+        when = meta.get("time", path.stat().st_mtime)
+        entries.append(HistoryEntry(path, meta.get("action", "?"), when, moves, files))
     return entries
 
 
@@ -90,12 +124,28 @@ def undo(book: Book) -> HistoryEntry:
         entry = entries[-1]
         data = entry.path.read_bytes()
         book.parse(data)
+        _check_unchanged(book, entry)
+        for written in entry.files:
+            if written.saved:
+                atomic_write(book.root / written.path, (book.history_dir / written.saved).read_bytes())
+            else:
+                (book.root / written.path).unlink(missing_ok=True)
         atomic_write(book.outline_path, data)
         for move in reversed(entry.moves):
             source, target = book.root / move.source, book.root / move.target
             if target.exists() and not source.exists():
                 source.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(target, source)
-        entry.path.unlink()
-        entry.path.with_suffix(".json").unlink(missing_ok=True)
+        _forget(book, entry)
         return entry
+
+
+def _check_unchanged(book: Book, entry: HistoryEntry) -> None:
+    """Refuse to undo a change whose files were edited since: undo would lose those words."""
+    for written in entry.files:
+        path = inside(book.root, book.root / written.path, written.path)
+        if path.exists() and digest(path.read_bytes()) != written.written:
+            raise Refused(
+                f"{written.path} changed since `{entry.action}`: undoing it would lose what you wrote there",
+                "take the seeded text out by hand (it lies between its cm:seed markers)",
+            )

@@ -17,7 +17,7 @@ from clientmilitant.core import model
 from clientmilitant.core.errors import CmError
 from clientmilitant.core.validate import validate
 from clientmilitant.storage import outline_file
-from clientmilitant.storage.files import atomic_write
+from clientmilitant.storage.files import atomic_write, digest
 
 CACHE_NAME = "outline-cache.json"
 CACHE_FORMAT = 1
@@ -68,10 +68,3 @@ def keep(state_dir: Path, data: bytes, outline: model.Outline) -> None:
 def _schema() -> list[list[str]]:
     """The model's fields: a cache written before a field was added is never read (it would drop it)."""
     return [list(outline_file.SECTION_KEYS), list(outline_file.SOURCE_KEYS), list(model.BOOK_KEYS)]
-
-
-def digest(data: bytes) -> str:
-    """SHA-256 of the outline's bytes: the cache's key."""
-    import hashlib  # loads OpenSSL (a few ms): only the commands that read a cache or save pay it
-
-    return hashlib.sha256(data).hexdigest()
