@@ -57,7 +57,11 @@ def follow(site: Site, hub: Hub, stop: threading.Event, watching: threading.Even
     ):
         watching.set()
         if changes:
-            apply(site, hub, {Path(path) for _, path in changes}, check_wanted)
+            try:
+                apply(site, hub, {Path(path) for _, path in changes}, check_wanted)
+            except Exception as error:  # noqa: BLE001 - shown on the page; the next change tries again
+                site.error = f"cm preview could not follow the change: {error}"
+                hub.publish("page")
 
 
 def apply(site: Site, hub: Hub, paths: set[Path], check_wanted: threading.Event) -> None:
