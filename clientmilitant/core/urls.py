@@ -6,7 +6,7 @@ import functools
 import re
 from urllib.parse import urlsplit
 
-from clientmilitant.core.dates import fold
+from clientmilitant.core.text import fold
 
 
 @functools.cache

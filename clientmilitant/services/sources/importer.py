@@ -19,9 +19,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from clientmilitant.core import model
-from clientmilitant.core.dates import fold, normalize_date
+from clientmilitant.core.dates import normalize_date
 from clientmilitant.core.errors import CmError
 from clientmilitant.core.posts import Comment, Post, Skipped
+from clientmilitant.core.text import fold
 from clientmilitant.core.urls import netloc
 from clientmilitant.services.sources.matching import Index, title_key
 from clientmilitant.services.sources.posts import ReadOptions

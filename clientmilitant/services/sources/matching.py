@@ -18,8 +18,8 @@ from collections import defaultdict
 from collections.abc import Callable
 
 from clientmilitant.core import model
-from clientmilitant.core.dates import fold
 from clientmilitant.core.posts import Post
+from clientmilitant.core.text import fold
 from clientmilitant.core.urls import host, normalize_url, slug_matches, url_slug
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from clientmilitant.core.dates import fold
 from clientmilitant.core.posts import Post
+from clientmilitant.core.text import fold
 from clientmilitant.services.sources.posts import text_to_markdown
 from clientmilitant.services.sources.textdump import GREETING, PendingSplit
 
