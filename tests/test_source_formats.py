@@ -336,3 +336,39 @@ def test_pages_copied_in_other_layouts(cm: Cm) -> None:
     assert "dump-layouts.txt:66: not read: text after the sidebar that starts line 58" in result.stderr
     every = "".join(p.read_text(encoding="utf-8") for p in (cm.cwd / "sources").glob("*.md"))
     assert "Archives" not in every and "colonne latérale" not in every and "Powered" not in every
+
+
+def test_a_long_import_shows_a_progress_bar_on_a_terminal(cm: Cm, tmp_path: Path) -> None:
+    """On a terminal (stderr is a pty here), an import over a second draws rich's bar on stderr;
+    in a pipe (every other test) nothing of it is written."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    words = "le client militant choisit ses marques et les défend devant ses amis ".split()
+    body = "&lt;p&gt;" + " ".join(words[n % len(words)] for n in range(300)) + "&lt;/p&gt;"
+    items = "".join(
+        f"<item><title>Billet {n}</title><link>http://p.example.fr/{n}.html</link><description>{body}</description></item>"
+        for n in range(600)
+    )
+    feed = tmp_path / "long.xml"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>')
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "clientmilitant", "source", "import", str(feed)],
+        cwd=cm.cwd, env={**cm.env, "TERM": "xterm"}, stdout=subprocess.DEVNULL, stderr=slave,
+    )  # fmt: skip
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # the pty is closed once cm has exited
+            break
+        if not data:
+            break
+        chunks.append(data)
+    assert process.wait(timeout=300) == 0
+    os.close(master)
+    assert "Converting posts" in b"".join(chunks).decode("utf-8", "replace")

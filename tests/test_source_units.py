@@ -6,11 +6,12 @@ import pytest
 
 from clientmilitant.core.dates import is_date_header, parse_date
 from clientmilitant.core.errors import BookError
+from clientmilitant.core.posts import Comment
 from clientmilitant.core.urls import slug_matches, url_slug
 from clientmilitant.services.sources.reading import detect_format
-from clientmilitant.services.sources.settle import settle
+from clientmilitant.services.sources.settle import first_line_key, settle
 from clientmilitant.services.sources.textdump import parse_dump
-from clientmilitant.storage.archive import Archive, Comment, parse_archive, render_archive
+from clientmilitant.storage.archive import Archive, parse_archive, render_archive
 
 
 @pytest.mark.parametrize(
@@ -129,7 +130,7 @@ def test_comments_after_a_heading_are_split_exactly() -> None:
 def test_an_untitled_post_is_recognised_by_its_first_line() -> None:
     (known,) = parse_dump("lundi 31 décembre 2007\n\nLe plan\n\nLigne un.\n\n→ ligne  deux\n", "a.txt").posts
     (copy,) = parse_dump("Ligne un.\n-> ligne deux\nMerci !\nRédigé par : Paul | 1 jan 2008 à 10:00\n", "b.txt").posts
-    settle(copy, [known])
+    settle(copy, {first_line_key(known.text): known})
     assert (copy.title, copy.date) == ("Le plan", "2007-12-31")
     assert copy.text == "Ligne un.\n-> ligne deux"
     assert [(c.author, c.text) for c in copy.comments] == [("Paul", "Merci !")]

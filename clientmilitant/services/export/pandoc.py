@@ -1,4 +1,4 @@
-"""Running pandoc: the only module that runs it (or would import pypandoc).
+"""Running pandoc, for the export and for the short conversions other services need (convert_text).
 
 cm runs the pandoc that `pypandoc-binary` ships inside the pypandoc package — found without
 importing pypandoc — never "the highest pandoc on the machine" that pypandoc.convert_file would
@@ -75,6 +75,17 @@ def run(pandoc: str, arguments: list[str], document: str, env: dict[str, str], c
     return Run(process.stdout, messages)
 
 
+def convert_text(text: str, to: str, source_format: str, what: str) -> str:
+    """A short text converted by pandoc (through pypandoc's stable API: a string in, a string out),
+    lines never wrapped; a failure is one line naming `what` was being converted."""
+    import pypandoc
+
+    try:
+        return pypandoc.convert_text(text, to, format=source_format, extra_args=["--wrap=none"], sandbox=True)
+    except (RuntimeError, OSError) as error:
+        raise Failed(f"pandoc could not convert {what}: {error}") from None
+
+
 def place_resource(message: str, chapters: dict[str, str]) -> str:
     """`Could not fetch resource images/logo.png` → `chapters/web20.md:5: Could not fetch…`."""
     found = _RESOURCE.search(message)
@@ -125,6 +136,9 @@ def failure_message(stderr: str, status: int) -> str:
 
 BATCH_BYTES = 48 * 1024  # pandoc's memory grows with its input: ~130 MB at this size, 900 MB at 2 MB
 BATCH_WORKERS = 2
+# The bundled pandoc starts with a 64 MB heap (-with-rtsopts -H64m): 172 MB resident for a 48 KB
+# batch, 131 MB with 16 MB. Only the bundled one: another build may refuse RTS options.
+BATCH_RTS = ["+RTS", "-H16m", "-RTS"]
 
 
 def convert_fragments(
@@ -165,6 +179,10 @@ def convert_fragments(
     return results
 
 
+def _bundled(program: str) -> bool:
+    return Path(program).parent.name == "files" and Path(program).parent.parent.name == "pypandoc"
+
+
 def _convert_batch(
     program: str, fragments: list[str], bounds: tuple[int, int], marker: str, source: str, target: str
 ) -> dict[int, str]:
@@ -172,7 +190,16 @@ def _convert_batch(
     document = "".join(f"<p>{marker}-{i}</p>\n{fragments[i]}\n" for i in range(first, end))
     try:
         process = subprocess.run(
-            [program, "--sandbox", "-f", source, "-t", target, "--wrap=none"],
+            [
+                program,
+                *(BATCH_RTS if _bundled(program) else []),
+                "--sandbox",
+                "-f",
+                source,
+                "-t",
+                target,
+                "--wrap=none",
+            ],
             input=document.encode("utf-8"),
             capture_output=True,
             check=False,

@@ -131,21 +131,26 @@ class Archives:
 
 def gather(book: Book, archives: Archives, paths: list[Path], defaults: Defaults, progress: Progress | None = None):
     """Every post of every file, settled: titled, split from its comments, defaults applied."""
-    from clientmilitant.services.sources.settle import settle
+    from clientmilitant.services.sources.settle import index_first_lines, settle
 
     files, posts, skipped, warnings = [], [], [], []
     book.load()  # a broken outline.yaml is refused before any file is read
-    known: list[Post] | None = None
+    known: dict[str, Post] | None = None  # first line → post: archived posts, then earlier files' posts
     options = ReadOptions(defaults.drafts, defaults.pages, defaults.lenient, _counter(progress, "converting"))
     for path in paths:
         kind, found = read_posts(path, options)
         if kind == TEXT:
-            known = archives.known_posts() if known is None else known
+            if known is None:
+                known = {}
+                index_first_lines(archives.known_posts(), known)
+                index_first_lines(posts, known)
             for post in found.posts:
-                settle(post, known + posts)
+                settle(post, known)
             _title_from_options(found.posts, defaults)
         title_untitled(found)
         posts += found.posts
+        if known is not None:
+            index_first_lines(found.posts, known)
         skipped += found.skipped
         warnings += found.warnings
         files.append((display_path(path), FORMAT_NAMES[kind], len(found.posts)))

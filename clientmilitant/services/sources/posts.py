@@ -1,7 +1,7 @@
 """What every importer gives: posts with their metadata, Markdown text and comments.
 
-Also the one place where HTML bodies (feeds, WXR, Movable Type) become Markdown, through the
-pandoc that pypandoc-binary installs: all the bodies of a file go through one pandoc run.
+Also the one place where HTML bodies (feeds, WXR, Movable Type) become Markdown, through
+export/pandoc.py: all the bodies of a file go through one pandoc run.
 """
 
 from __future__ import annotations

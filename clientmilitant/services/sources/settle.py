@@ -26,19 +26,23 @@ def first_line_key(text: str) -> str:
     return lines[0] if lines else ""
 
 
-def find_known(post: Post, known: list[Post]) -> Post | None:
-    """The known post this untitled or comment-bearing post is a copy of: same first line."""
-    lines = _content_lines(post.text)
-    if not lines:
-        return None
-    for candidate in known:
-        candidate_lines = _content_lines(candidate.text)
-        if candidate_lines and candidate_lines[0] == lines[0] and candidate is not post:
-            return candidate
-    return None
+def find_known(post: Post, known: dict[str, Post]) -> Post | None:
+    """The known post this untitled or comment-bearing post is a copy of: same first line
+    (`known` maps first lines to posts: one lookup, not a loop over the library)."""
+    key = first_line_key(post.text)
+    match = known.get(key) if key else None
+    return match if match is not post else None
 
 
-def settle(post: Post, known: list[Post]) -> Post:
+def index_first_lines(posts: list[Post], known: dict[str, Post]) -> None:
+    """Add `posts` to `known`, the first post with a given first line staying."""
+    for post in posts:
+        key = first_line_key(post.text)
+        if key:
+            known.setdefault(key, post)
+
+
+def settle(post: Post, known: dict[str, Post]) -> Post:
     """Give an untitled post its title, and split a post from its first comment.
 
     1. The post's first line is the first line of a known post (archived, or found earlier in the
