@@ -230,15 +230,8 @@ class _Plan:
 
     def find(self, post: Post) -> tuple[model.Source, str] | bool:
         """The source `post` is and how it was found; else whether it was kept apart from a claimed one."""
-        candidates = [(s, "url") for s in self.index.url_candidates(post)]
-        candidates += [(s, "title+date") for s in self.index.by_title_and_date(post)]
-        slug = self.index.by_slug(post)
-        candidates += [(slug, "url slug")] if slug is not None else []
-        made_up = self.archives.first_lines.get(first_line_key(post.text)) if self.archives.first_lines else None
-        if made_up is not None:
-            candidates += [(s, "first words") for s in self.outline.sources if s.id == made_up]  # rare: no index
         kept_apart = None
-        for source, how in candidates:
+        for source, how in self._candidates(post):
             other = self.claimed.get(id(source))
             if other is None or not (source.title or post.title) or title_key(other.title) == title_key(post.title):
                 if other is not None:
@@ -252,6 +245,16 @@ class _Plan:
                 f"({other.where}): kept as two sources"
             )
         return kept_apart is not None
+
+    def _candidates(self, post: Post):
+        """The sources `post` may be, best first, each looked up only when the ones before did not do."""
+        yield from ((s, "url") for s in self.index.url_candidates(post))
+        yield from ((s, "title+date") for s in self.index.by_title_and_date(post))
+        if (slug := self.index.by_slug(post)) is not None:
+            yield slug, "url slug"
+        made_up = self.archives.first_lines.get(first_line_key(post.text)) if self.archives.first_lines else None
+        if made_up is not None:
+            yield from ((s, "first words") for s in self.outline.sources if s.id == made_up)  # rare: no index
 
     def add(self, post: Post) -> None:
         origin = post.where.split("/")[-1]

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from clientmilitant.core import model
 from clientmilitant.core.posts import Post
 from clientmilitant.core.text import fold
-from clientmilitant.core.urls import host, normalize_url, slug_matches, url_slug
+from clientmilitant.core.urls import host, normalize_url, slug_matches, title_slugs, url_slug
 
 
 @functools.lru_cache(maxsize=65536)
@@ -36,12 +36,14 @@ def dates_agree(registered: str, post: str) -> bool:
 
 
 class Index:
-    """The registry's sources by URL, by title and by the month of their URL's slug."""
+    """The registry's sources by URL, by title, and by the month and first word of their URL's slug."""
 
     def __init__(self, sources: list[model.Source], archived_title: Callable[[str], str | None]) -> None:
-        self.by_url: dict[str, list[model.Source]] = defaultdict(list)
-        self.by_title: dict[str, list[model.Source]] = defaultdict(list)
-        self.by_month: dict[str, list[tuple[str, model.Source]]] = defaultdict(list)
+        self.by_url: dict[str, dict[int, model.Source]] = defaultdict(dict)
+        self.by_title: dict[str, dict[int, model.Source]] = defaultdict(dict)
+        # (month, first 4 letters of the slug's first word) → {id(source): (slug, source)}: a slug is
+        # the title shortened, so its first word is one of the title's words, or the first one cut
+        self.by_slug_word: dict[tuple[str, str], dict[int, tuple[str, model.Source]]] = defaultdict(dict)
         self.archived_title = archived_title  # an archived source's title; None when not archived
         for source in sources:
             self.add(source)
@@ -49,38 +51,41 @@ class Index:
     def add(self, source: model.Source) -> None:
         """Index `source` under its current URL and title (again after they were filled in)."""
         if source.url:
-            _append(self.by_url[normalize_url(source.url)], source)
-            found = url_slug(source.url)
-            if found:
-                pair = (found[1], source)
-                if not any(s is source for _, s in self.by_month[found[0]]):
-                    self.by_month[found[0]].append(pair)
+            self.by_url[normalize_url(source.url)][id(source)] = source
+            if found := url_slug(source.url):  # untitled sources only: a titled one is found by its title
+                bucket = self.by_slug_word[_slug_key(found)]
+                if source.title:
+                    bucket.pop(id(source), None)
+                else:
+                    bucket[id(source)] = (found[1], source)
         if source.title:
-            _append(self.by_title[title_key(source.title)], source)
+            self.by_title[title_key(source.title)][id(source)] = source
 
     def remove(self, source: model.Source) -> None:
         if source.url:
-            _discard(self.by_url.get(normalize_url(source.url)), source)
-            found = url_slug(source.url)
-            if found and found[0] in self.by_month:
-                self.by_month[found[0]] = [(slug, s) for slug, s in self.by_month[found[0]] if s is not source]
+            self.by_url.get(normalize_url(source.url), {}).pop(id(source), None)
+            if found := url_slug(source.url):
+                self.by_slug_word.get(_slug_key(found), {}).pop(id(source), None)
         if source.title:
-            _discard(self.by_title.get(title_key(source.title)), source)
+            self.by_title.get(title_key(source.title), {}).pop(id(source), None)
 
     def url_candidates(self, post: Post) -> list[model.Source]:
-        return list(self.by_url.get(normalize_url(post.url), ())) if post.url else []
+        return list(self.by_url.get(normalize_url(post.url), {}).values()) if post.url else []
 
     def by_title_and_date(self, post: Post) -> list[model.Source]:
         if not post.title:
             return []
-        return [s for s in self.by_title.get(title_key(post.title), ()) if dates_agree(s.date, post.date)]
+        return [s for s in self.by_title.get(title_key(post.title), {}).values() if dates_agree(s.date, post.date)]
 
     def by_slug(self, post: Post) -> model.Source | None:
         if not (post.title and post.date):
             return None
-        wanted = title_key(post.title)
-        for slug, source in self.by_month.get(post.date[:7], ()):
-            if source.title and title_key(source.title) != wanted:
+        wanted, month = title_key(post.title), post.date[:7]
+        words = sorted({word[:4] for slug in title_slugs(post.title) for word in slug.split("-") if word})
+        titled = [(found[1], s) for s in self.by_title.get(wanted, {}).values() if (found := url_slug(s.url or ""))]
+        untitled = [pair for word in words for pair in self.by_slug_word.get((month, word), {}).values()]
+        for slug, source in titled + untitled:
+            if url_slug(source.url)[0] != month or (source.title and title_key(source.title) != wanted):
                 continue
             archived = self.archived_title(source.id)
             if archived is not None and title_key(archived) != wanted:
@@ -92,11 +97,7 @@ class Index:
         return None
 
 
-def _append(bucket: list[model.Source], source: model.Source) -> None:
-    if not any(s is source for s in bucket):
-        bucket.append(source)
-
-
-def _discard(bucket: list[model.Source] | None, source: model.Source) -> None:
-    if bucket is not None:
-        bucket[:] = [s for s in bucket if s is not source]
+def _slug_key(found: tuple[str, str]) -> tuple[str, str]:
+    month, slug = found
+    first = next((word for word in slug.split("-") if word), "")
+    return month, first[:4]
