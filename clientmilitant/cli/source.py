@@ -195,7 +195,9 @@ def import_(
     ),
     pages: bool = typer.Option(False, "--pages", help="Also the blog's pages (WordPress, Blogger)."),
     lenient: bool = typer.Option(
-        False, "--lenient", help="Import what can be read of an ill-formed feed (with a warning) instead of refusing it."
+        False,
+        "--lenient",
+        help="Import what can be read of an ill-formed feed (with a warning) instead of refusing it.",
     ),
     as_json: bool = JSON_OPTION,
 ) -> None:

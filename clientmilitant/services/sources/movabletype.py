@@ -117,6 +117,8 @@ class _Entry:
 
 
 def _entries(text: str) -> list[_Entry]:
+    # long: one pass over the lines, a small state machine (entry header, between sections, in a
+    # section); splitting it would scatter its four state variables over several functions
     entries: list[_Entry] = []
     entry: _Entry | None = None
     section: str | None = None  # None: the entry's header; '' between sections; else the open section
