@@ -331,3 +331,29 @@ def test_json_output_names_the_pdf(tmp_path: Path) -> None:
     result = Cm(book)("export", "pdf", "--part", "1", "--json").ok()
     assert '"format":"pdf"' in result.stdout
     assert '"output":' in result.stdout and result.stdout.count("le-client-militant.pdf") == 1
+
+
+def test_blog_posts_as_chapters_typeset_in_french(tmp_path: Path) -> None:
+    """tests/fixtures/pdf-book (the README's picture): four real posts of December 2007 as chapters."""
+    book = copy_book("pdf-book", tmp_path)
+    Cm(book)("book", "set", "author", "Jeanne d'Arc").ok()
+    Cm(book)("export", "pdf").ok()
+    reader = PdfReader(book / "build" / "le-client-militant.pdf")
+    assert reader.metadata.author == "Jeanne d’Arc"  # the apostrophe, as in the text and bookmarks
+    text = "\n".join(pages_text(reader))
+    assert "concours ;-)" in text  # an emoticon is not punctuation
+    assert "type «\u202fradiohead\u202f»" in text  # "radiohead" typed with straight quotes
+    assert reader.pages[2].extract_text().splitlines() == [
+        "Jeanne d’Arc",
+        "Le client militant",
+        "Billets de décembre 2007",
+        "Éditions du Test",
+    ]
+    assert [title for _, title, _ in outline_entries(reader)] == [
+        "1 L’idée du livre",
+        "1.1 J’écris un livre",
+        "1.2 Le modèle Radio Head pour la presse",
+        "2 Les marchés numériques",
+        "2.1 Une offre de téléchargement légal",
+        "2.2 Emma, Paul… etc.",
+    ]

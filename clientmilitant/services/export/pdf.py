@@ -23,11 +23,14 @@ FILTER = Path(__file__).parent / "filters" / "typst.lua"
 _MARKER = "// cm-chapter "
 _MARKER_END = "// cm-chapter-end"
 _TYPST_PATH = re.compile(r'"/?([^"]+)"')
+_APOSTROPHE = re.compile(r"(?<=\S)'(?=\S)")
 
 
 def typst_string(text: str) -> str:
-    """`text` as a Typst string literal (for -V values the template puts in code)."""
+    """`text` as a Typst string literal (for -V values the template puts in code); an apostrophe
+    inside a word is written ’, as pandoc's `smart` reading makes it in the text."""
     text = "".join(char for char in text if char >= " " or char == "\t")
+    text = _APOSTROPHE.sub("’", text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
