@@ -52,6 +52,12 @@ local function outer_identifiers(doc)
     end
   end
   doc:walk({ Header = remember, Div = remember, Span = remember })
+  -- `cm preview` renders a few sections at a time: the book's other section ids come in metadata.
+  if doc.meta['cm-known'] then
+    for identifier in pandoc.utils.stringify(doc.meta['cm-known']):gmatch('%S+') do
+      known[identifier] = true
+    end
+  end
   return known
 end
 
