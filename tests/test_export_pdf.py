@@ -63,8 +63,11 @@ def grey_png(size: int = 4) -> bytes:
 
 
 def pages_text(reader: PdfReader) -> list[str]:
-    """Each page's text, words hyphenated at a line end joined again."""
-    return [re.sub(r"-\n", "", page.extract_text()) for page in reader.pages]
+    """Each page's text, words hyphenated at a line end joined again. Typst's font subset maps the
+    hyphen glyph to U+00AD when the book hyphenates a word somewhere (its tagged text says `-`,
+    which pypdf does not read): a U+00AD left inside a line is a hyphen."""
+    texts = [re.sub(r"[-\u00ad]\n", "", page.extract_text()) for page in reader.pages]
+    return [text.replace("\u00ad", "-") for text in texts]
 
 
 def body_lines(page) -> list[tuple[float, str]]:
@@ -192,7 +195,7 @@ def test_front_matter_half_title_title_page_copyright_contents(texts: list[str])
     assert texts[0].split() == ["Le", "client", "militant"]
     assert texts[1].strip() == ""
     assert texts[2].splitlines() == ["Jeanne Test", "Le client militant", "1.10", "Éditions du Test"]
-    assert "© 2026 Jeanne Test" in texts[3] and "2026-01-15" in texts[3]
+    assert texts[3].splitlines() == ["© 2026 Jeanne Test", "15 janvier 2026"]  # book.date: 2026-01-15
     assert texts[4].startswith("Table des matières")
     assert "2.1 Web2.0\u00a0: modularité" in texts[4]
 
