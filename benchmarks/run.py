@@ -477,9 +477,7 @@ def main() -> None:
         "--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run"
     )
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
-    parser.add_argument(
-        "--only", default="startup,sizes,export,pdf,sources,preview,storage", help="which parts to run"
-    )
+    parser.add_argument("--only", default="startup,sizes,export,pdf,sources,preview,storage", help="which parts to run")
     options = parser.parse_args()
     startup_repeat = options.repeat or (5 if options.quick else 21)
     repeat = options.repeat or (3 if options.quick else 7)
