@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from clientmilitant.core import model
+from clientmilitant.core import model, urls
 from clientmilitant.core.dates import normalize_date
 from clientmilitant.core.errors import BookError, CmError, NotFound, Refused
+from clientmilitant.core.urls import is_web, normalize_url, url_slug
 from clientmilitant.storage.archive import Archive, archive_path, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book, FileMove
 from clientmilitant.storage.files import display_path
@@ -69,8 +70,6 @@ def show_source(book: Book, source_id: str) -> dict[str, Any]:
 def _default_id(title: str, url: str) -> str:
     if title:
         return model.slugify(title)
-    from clientmilitant.services.sources.importer import url_slug
-
     found = url_slug(url) if url else None
     if found:
         return model.slugify(found[1])
@@ -110,12 +109,10 @@ def add_source(
     source_id: str | None = None,
 ) -> tuple[model.Source, bool, list[model.Located]]:
     """Register a source (archived when --file gives its text) and link it to sections."""
-    from clientmilitant.services.sources.importer import normalize_url
-
     url, title = url.strip(), " ".join(title.split())
     if not (url or title or file):
         raise CmError("give the post's URL, its --title or its --file")
-    if url and not urlsplit(url).scheme.startswith("http"):
+    if url and not is_web(url):
         raise CmError(f"'{url}' is not a web address", "give a URL starting with http:// or https://")
     date = normalize_date(date)
     text = read_post_file(file) if file is not None else None
@@ -130,7 +127,7 @@ def add_source(
             source_id = model.unique_id(_default_id(title, url), taken)
         else:
             model.check_new_id(source_id, taken, "source")
-        source = model.Source(source_id, url, title, author.strip(), date, site.strip() or urlsplit(url).netloc)
+        source = model.Source(source_id, url, title, author.strip(), date, site.strip() or urls.site(url))
         outline.sources.append(source)
         linked = [model.link_source(outline, source_id, ref)[0] for ref in links or []]
         if text is not None:
