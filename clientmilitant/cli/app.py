@@ -102,6 +102,9 @@ def __getattr__(name: str) -> typer.Typer:
 def main() -> None:
     """Entry point: run the app; a CmError becomes one line on stderr and its exit status."""
     completing = "_CM_COMPLETE" in os.environ  # shell completion needs every command
+    from clientmilitant.cli.common import EscapingStream
+
+    sys.stdout, sys.stderr = EscapingStream(sys.stdout), EscapingStream(sys.stderr)
     noun = None if completing else requested_noun(sys.argv[1:])
     try:
         build([noun] if noun else None)(prog_name="cm")

@@ -133,6 +133,20 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
     yield from _check_sources(outline, lines)
     yield from _check_orphans(outline, texts)
     yield from _check_links(outline, texts)
+    yield from _check_safety(book, outline, texts)
+
+
+def _check_safety(book: Book, outline: model.Outline, texts: dict[str, str]) -> Iterator[Finding]:
+    """Files outside the book, active HTML, links that exports leave out (services/check_safety.py)."""
+    from clientmilitant.services.check_safety import problems
+
+    numbers = {located.section.id: located.number for located in model.walk(outline)}
+    for file_id, text in texts.items():
+        if file_id in numbers:
+            for problem in problems(book, text):
+                level, code, message, hint, line, column = problem
+                file = _chapter_file(file_id)
+                yield Finding(level, code, message, hint, file, line, column, numbers[file_id], file_id)
 
 
 def _schema_finding(book: Book, error: BookError) -> Finding:

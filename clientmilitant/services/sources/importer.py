@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from clientmilitant.core import model
+from clientmilitant.core import model, untrusted
 from clientmilitant.core.dates import fold, normalize_date
 from clientmilitant.core.errors import BookError, CmError, NotFound
 from clientmilitant.services.sources.posts import Post
@@ -144,7 +144,21 @@ def read_posts(path: Path) -> tuple[str, list[Post]]:
         posts = parse_dump(_decode(data, filename), filename)
     if not posts:
         raise NotFound(f"{filename}: no post found in this {FORMAT_NAMES[kind]}")
-    return kind, posts
+    return kind, [without_controls(post) for post in posts]
+
+
+def without_controls(post: Post) -> Post:
+    """A post without control characters or bidi overrides: a feed's title must not drive the
+    terminal (`\x1b]0;…` sets its title) nor make an export ill-formed XHTML."""
+    clean = untrusted.strip_controls
+    comments = [
+        dataclasses.replace(c, author=clean(c.author), date=clean(c.date), text=clean(c.text)) for c in post.comments
+    ]
+    return dataclasses.replace(
+        post,
+        title=clean(post.title), date=clean(post.date), text=clean(post.text), author=clean(post.author),
+        url=clean(post.url), site=clean(post.site), comments=comments,
+    )  # fmt: skip
 
 
 def _known_posts(book: Book) -> list[Post]:
