@@ -30,6 +30,7 @@ NOUNS = {
     "chapter": ("chapter", "app"),
     "stats": ("stats", "stats"),
     "check": ("check", "check"),
+    "diff": ("diff", "diff"),
     "source": ("source", "app"),
     "feedback": ("feedback", "app"),
     "export": ("export", "app"),
