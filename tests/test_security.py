@@ -7,13 +7,14 @@ fix (the commit that added it says so).
 from __future__ import annotations
 
 import http.server
+import json
 import threading
 import zipfile
 from pathlib import Path
 from xml.dom import minidom
 
 import pytest
-from conftest import Cm, copy_book
+from conftest import Cm, copy_book, snapshot
 from test_export import epubcheck_clean
 
 # The smallest PNG: one transparent pixel.
@@ -217,3 +218,88 @@ def test_import_strips_control_characters_from_a_feed(small_book: Path, tmp_path
     assert not any(char in stored for char in "\x1b\x07\u202e")
     for archive in (small_book / "sources").iterdir():
         assert "\x1b" not in archive.read_text(encoding="utf-8")
+
+
+# --- cm never writes what it cannot read back, and never writes over the book ---------------------
+
+
+def test_a_save_refuses_what_a_load_would_refuse(small_book: Path):
+    before = snapshot(small_book, keep_lock=True)
+    result = Cm(small_book)("section", "set", "1", "--target", "1000000000000")
+    assert result.code == 2 and result.stderr.count("\n") == 1 and "12 digits" in result.stderr, result.stderr
+    assert snapshot(small_book, keep_lock=True) == before
+    Cm(small_book)("outline", "show").ok()
+
+
+@pytest.mark.parametrize(
+    "output", ["outline.yaml", "feedback.yaml", "chapters/masses.md", "chapters/nouveau.md", "sources/billet.md",
+               ".cm/history/000001.yaml", "removed/masses.md", "./chapters/../outline.yaml"],
+)  # fmt: skip
+def test_export_o_never_writes_over_a_file_of_the_book(small_book: Path, output: str):
+    cm = Cm(small_book)
+    cm("feedback", "add", "1.1", "Un avis").ok()
+    cm("section", "rename", "1.2", "Fidélisation").ok()  # a history entry
+    (small_book / "sources").mkdir()
+    (small_book / "sources" / "billet.md").write_text("---\ntitle: Billet\n---\n\nTexte.\n", encoding="utf-8")
+    (small_book / "removed").mkdir()
+    (small_book / "removed" / "masses.md").write_text("Ancien texte.\n", encoding="utf-8")
+    before = snapshot(small_book, keep_lock=True)
+    for command in (("export", "epub"), ("export", "markdown"), ("outline", "export")):
+        result = cm(*command, "-o", output)
+        assert result.code == 2, (command, result.stderr)
+        assert "is the book's own file" in result.stderr and "Traceback" not in result.stderr
+        assert snapshot(small_book, keep_lock=True) == before, command
+
+
+def outside_folder(tmp_path: Path, book: Path, name: str) -> Path:
+    """`book/<name>` made a link to a folder outside the book (its files moved there)."""
+    outside = tmp_path / f"outside-{name}"
+    if (book / name).exists():
+        (book / name).rename(outside)
+    else:
+        outside.mkdir()
+    (book / name).symlink_to(outside)
+    return outside
+
+
+@pytest.mark.parametrize(
+    ("folder", "command"),
+    [
+        ("chapters", ("chapter", "edit", "1.2")),  # no file yet: would be created through the link
+        ("build", ("export", "markdown")),
+        ("sources", ("source", "add", "https://example.com/billet", "--title", "Billet", "--file", "{post}")),
+        ("removed", ("section", "remove", "1.1", "--force")),
+        (".cm", ("section", "add", "Une autre")),
+    ],
+)
+def test_a_folder_leading_out_of_the_book_is_never_written_through(tmp_path: Path, folder: str, command: tuple):
+    book = copy_book("small-book", tmp_path)
+    post = tmp_path / "post.md"
+    post.write_text("Le texte du billet.\n", encoding="utf-8")
+    Cm(book)("outline", "show").ok()
+    outside = outside_folder(tmp_path, book, folder)
+    before, outside_before = snapshot(book), snapshot(outside)
+    result = Cm(book)(*[part.replace("{post}", str(post)) for part in command], env={"EDITOR": "true"})
+    assert result.code == 2, result.stdout + result.stderr
+    last = result.stderr.splitlines()[-1]  # after `cm: reading the book` for an export
+    assert "leads outside the book" in last and "Traceback" not in result.stderr, result.stderr
+    assert snapshot(outside) == outside_before
+    assert snapshot(book) == before
+
+
+def test_a_dangling_chapter_link_breaks_only_the_commands_that_need_it(small_book: Path, tmp_path: Path):
+    (small_book / "chapters" / "web20.md").unlink()
+    (small_book / "chapters" / "web20.md").symlink_to(tmp_path / "nowhere.md")
+    (small_book / "chapters" / "masses.md").unlink()
+    (small_book / "chapters" / "masses.md").symlink_to("/etc/hostname")
+    cm = Cm(small_book)
+    shown = cm("outline", "show").ok().stdout
+    marked = [line for line in shown.splitlines() if "chapter: " in line]
+    assert len(marked) == 2 and "masses" in marked[0] and "web20" in marked[1], shown
+    data = json.loads(cm("outline", "show", "--json").ok().stdout)
+    assert "outside the book" in data["parts"][0]["sections"][0]["chapter_problem"]
+    cm("chapter", "path", "1.2").ok()
+    cm("section", "rename", "1.2", "Fidélisation").ok()
+    for command in (("chapter", "edit", "2.1"), ("export", "markdown")):
+        result = cm(*command, env={"EDITOR": "true"})
+        assert result.code == 2 and "Traceback" not in result.stderr, result.stderr

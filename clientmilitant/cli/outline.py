@@ -104,7 +104,6 @@ def export(
 
     Example: cm outline export --format html --intro intro.md -o plan.html
     """
-    from clientmilitant.services.feedback import feedback_path
     from clientmilitant.services.plan_export import export_plan, read_intro
     from clientmilitant.storage.files import atomic_write, display_path
 
@@ -116,8 +115,6 @@ def export(
         return
     if output.is_dir():
         raise typer.BadParameter(f"{display_path(output)} is a folder; give a file name", param_hint="'-o'")
-    if output.resolve() in (book.outline_path.resolve(), feedback_path(book).resolve()):
-        message = f"{display_path(output)} is the book's own file; give another name"
-        raise typer.BadParameter(message, param_hint="'-o'")
+    book.refuse_own_file(output)
     atomic_write(output, text)
     say(f"wrote the plan ({fmt.value}) to [bold]{escape(display_path(output))}[/bold]")

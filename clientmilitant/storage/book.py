@@ -33,6 +33,7 @@ HISTORY_KEEP = 20
 # file is parsed until cm next saves it.
 CACHE_NAME = "outline-cache.json"
 CACHE_FORMAT = 1
+OWN_FOLDERS = ("chapters", "sources", "removed", STATE_DIR)  # what an export's -o never writes into
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,25 @@ class Book:
     @property
     def display_name(self) -> str:
         return display_path(self.outline_path)
+
+    def folder(self, name: str) -> Path:
+        """chapters/, sources/, removed/, build/, .cm/: refused when it is a link leading out of the
+        book, before anything is written into it."""
+        path = self.root / name
+        inside(self.root, path, f"the {name} folder")
+        return path
+
+    def refuse_own_file(self, path: Path, option: str = "-o") -> None:
+        """An export or a post written with -o PATH never replaces a file of the book."""
+        real = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.root))
+        own_files = {Path(os.path.realpath(self.outline_path)), root / "feedback.yaml", root / OUTLINE_NAME}
+        own_folders = [Path(os.path.realpath(self.root / name)) for name in OWN_FOLDERS]
+        if real in own_files or any(real == folder or folder in real.parents for folder in own_folders):
+            raise BookError(
+                f"{display_path(path)} is the book's own file; cm never writes an output over it ({option})",
+                "give another path, such as build/…",
+            )
 
     # -- reading --
 
@@ -208,6 +228,8 @@ class Book:
         """Validate and write; call with the lock held. The version replaced goes to the history."""
         validate(outline)
         data = outline_file.dumps(outline).encode("utf-8")
+        if len(data) > outline_file.MAX_OUTLINE_BYTES:  # what cm could not read back, it never writes
+            raise outline_file.too_large(self.display_name, len(data))
         if self.outline_path.exists():
             self._remember(action, moves)
         atomic_write(self.outline_path, data)
@@ -384,6 +406,13 @@ def validate(outline: model.Outline) -> None:
                 raise CmError(f"section {number} would be nested more than {outline_file.MAX_DEPTH} levels deep")
             if section.status is not None:
                 model.check_status(section.status)
+            if section.target is not None and len(str(abs(section.target))) > outline_file.MAX_TARGET_DIGITS:
+                number = model.format_number(path)
+                raise BookError(
+                    f"section {number}: target {section.target} has more than {outline_file.MAX_TARGET_DIGITS} "
+                    "digits; cm would not read it back",
+                    "give a number of words, like --target 3000",
+                )
             seen.add(section.id)
             check(section.sections, path)
 

@@ -77,6 +77,10 @@ def export_book(
         raise CmError(f"no export format '{options.format}'", f"one of: {', '.join(FORMATS)}")
     progress("reading the book")
     outline = book.load()
+    output = options.output or default_output(book, outline.book.title, options.format)
+    if options.output is None:
+        book.folder("build")  # a build/ leading out of the book is never written through
+    book.refuse_own_file(output)
     exported = assemble.select(outline, assemble.Selection(options.parts, options.refs, options.statuses))
     chapters = {
         entry.located.section.id: book.chapter_text(entry.located.section.id) for entry in exported if entry.full
@@ -110,7 +114,6 @@ def export_book(
         with book.edit("export: identifier") as change:
             if not change.outline.book.identifier:  # another export may have set one meanwhile: keep it
                 change.outline.book.identifier = new_identifier
-    output = options.output or default_output(book, outline.book.title, options.format)
     progress(f"writing {display_path(output)}")
     try:
         atomic_write(output, data)

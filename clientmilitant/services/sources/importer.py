@@ -402,6 +402,7 @@ def import_files(book: Book, paths: list[Path], dry_run: bool = False, defaults:
     if dry_run or not report.changed:
         return report
     names = " ".join(Path(p).name for p in paths)
+    book.folder("sources")  # checked before the lock: a refusal creates nothing
     with book.edit(f"source import {names}") as change:
         rows, archives = plan_import(book, change.outline, posts)  # again: the outline may have changed meanwhile
         for archive in archives:
