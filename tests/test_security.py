@@ -303,3 +303,191 @@ def test_a_dangling_chapter_link_breaks_only_the_commands_that_need_it(small_boo
     for command in (("chapter", "edit", "2.1"), ("export", "markdown")):
         result = cm(*command, env={"EDITOR": "true"})
         assert result.code == 2 and "Traceback" not in result.stderr, result.stderr
+
+
+# --- never trust what is on disk --------------------------------------------------------------------
+
+
+def one_history_entry(book: Path) -> Path:
+    Cm(book)("section", "rename", "1.2", "Fidélisation").ok()
+    (entry,) = sorted((book / ".cm" / "history").glob("*.json"))
+    return entry
+
+
+@pytest.mark.parametrize(
+    "moves",
+    [
+        [{"source": "../../evil.md", "target": "removed/masses.md"}],
+        [{"source": "chapters/masses.md", "target": "/tmp/cm-undo-evil.md"}],
+        [{"source": "chapters/../../evil.md", "target": "removed/evil.md"}],
+        [{"source": "outline.yaml", "target": "removed/outline.md"}],
+        "chapters/masses.md",
+        [["chapters/masses.md", "removed/masses.md"]],
+        [{"source": "chapters/masses.md", "target": "removed/masses.md", "extra": 1}],
+    ],
+)
+def test_undo_refuses_a_history_entry_it_cannot_trust(small_book: Path, tmp_path: Path, moves: object):
+    entry = one_history_entry(small_book)
+    (tmp_path / "evil.md").write_text("Hors du livre.\n", encoding="utf-8")
+    entry.write_text(json.dumps({"action": "x", "time": 1.0, "moves": moves}), encoding="utf-8")
+    before, outside = snapshot(small_book), snapshot(tmp_path)
+    result = Cm(small_book)("undo")
+    assert result.code == 2 and result.stderr.count("\n") == 1 and "cm can trust" in result.stderr, result.stderr
+    assert snapshot(small_book) == before and snapshot(tmp_path) == outside
+    assert not Path("/tmp/cm-undo-evil.md").exists()
+
+
+@pytest.mark.parametrize("garbage", ["{", "[]", '{"action": "x"}', '{"action": 1, "time": "t", "moves": []}', ""])
+def test_a_malformed_history_entry_never_gives_a_traceback(small_book: Path, garbage: str):
+    entry = one_history_entry(small_book)
+    entry.write_text(garbage, encoding="utf-8")
+    cm = Cm(small_book)
+    result = cm("undo")
+    assert result.code == 2 and "Traceback" not in result.stderr and result.stderr.count("\n") == 1, result.stderr
+    cm("section", "add", "Une suite").ok()  # later changes still work…
+    cm("undo").ok()  # …and are undone
+    assert "Une suite" not in (small_book / "outline.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "garbage", ["{", '{"format": 1}', "null", '{"format":1,"cm":"0.1.0","schema":[],"sha256":"x"}']
+)
+def test_a_cache_that_fails_to_parse_is_ignored_and_rebuilt(small_book: Path, garbage: str):
+    cm = Cm(small_book)
+    cm("section", "rename", "1.2", "Fidélisation").ok()
+    cache = small_book / ".cm" / "outline-cache.json"
+    cache.write_text(garbage, encoding="utf-8")
+    assert "Fidélisation" in cm("outline", "show").ok().stdout
+    cm("section", "rename", "1.2", "Fidélisation, encore").ok()
+    assert json.loads(cache.read_text(encoding="utf-8"))["sha256"]
+
+
+def test_a_no_op_adds_no_undo_entry(small_book: Path):
+    cm = Cm(small_book)
+    cm("section", "set", "1.1", "--status", "revised").ok()
+    before = snapshot(small_book)
+    cm("section", "set", "1.1", "--status", "revised").ok()
+    cm("section", "rename", "1.1", "Marché de masses, communication de masses").ok()
+    assert snapshot(small_book) == before
+
+
+def test_a_change_made_while_cm_waits_for_the_lock_is_never_lost(small_book: Path):
+    """The change lands in the same second, with the same size, in the same inode: only the
+    content tells it apart."""
+    import fcntl
+    import os
+    import subprocess
+    import sys
+
+    cm = Cm(small_book)
+    cm("outline", "show").ok()
+    (small_book / ".cm").mkdir(exist_ok=True)
+    outline = small_book / "outline.yaml"
+    with open(small_book / ".cm" / "lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "clientmilitant", "section", "add", "Ajoutée pendant l'attente"],
+            cwd=small_book, env=cm.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        import time
+
+        time.sleep(3)  # cm has read the file and waits for the lock
+        status = os.stat(outline)
+        data = outline.read_bytes()
+        changed = data.replace(b"Le petit livre", b"Le petit LIVRE")
+        with open(outline, "r+b") as handle:
+            handle.write(changed)
+        os.utime(outline, ns=(status.st_atime_ns, status.st_mtime_ns))
+        fcntl.flock(lock, fcntl.LOCK_UN)
+    assert process.wait(timeout=120) == 0, process.stderr.read()
+    text = outline.read_text(encoding="utf-8")
+    assert "Le petit LIVRE" in text and "Ajoutée pendant l'attente" in text
+
+
+# --- operating-system failures: one line, exit 1, nothing half-written ---------------------------------
+
+# `cm` run with one system call failing as the OS would make it fail (root ignores permissions, and
+# a full or read-only disk cannot be had in a test): the real command, the real error path.
+FAULT = """
+import errno, os, sys
+code = getattr(errno, sys.argv[1]); call = sys.argv[2]; del sys.argv[1:3]
+real = getattr(os, call)
+def failing(*args, **kwargs):
+    raise OSError(code, os.strerror(code), str(args[0]))
+setattr(os, call, failing)
+from clientmilitant.cli.app import main
+sys.argv[0] = "cm"
+main()
+"""
+
+
+def cm_failing(book: Path, code: str, call: str, *args: str):
+    import subprocess
+    import sys
+
+    env = Cm(book).env
+    return subprocess.run([sys.executable, "-c", FAULT, code, call, *args], cwd=book, env=env,
+                          capture_output=True, text=True, timeout=120)  # fmt: skip
+
+
+FAILING_CALLS = [
+    ("replace", ("section", "add", "Une suite")),
+    ("replace", ("section", "remove", "1.1", "--force")),
+    ("fsync", ("book", "set", "author", "Quelqu'un")),
+    ("replace", ("source", "add", "https://example.com/b", "--title", "B")),
+]
+
+
+@pytest.mark.parametrize("code", ["ENOSPC", "EACCES", "EROFS", "EIO"])
+@pytest.mark.parametrize(("call", "args"), FAILING_CALLS)
+def test_an_os_failure_is_one_line_and_changes_nothing(small_book: Path, code: str, call: str, args: tuple):
+    Cm(small_book)("outline", "show").ok()
+    (small_book / ".cm").mkdir(exist_ok=True)
+    (small_book / ".cm" / "lock").touch()
+    before = snapshot(small_book)
+    result = cm_failing(small_book, code, call, *args)
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("cm: ") and os_strerror(code) in result.stderr
+    after = {k: v for k, v in snapshot(small_book).items() if not k.startswith((".cm/pending", ".cm/.gitignore"))}
+    assert {k: v for k, v in after.items() if ".tmp" not in k} == before  # no phantom undo entry either
+    Cm(small_book)("outline", "show").ok()
+
+
+def os_strerror(code: str) -> str:
+    import errno
+    import os
+
+    return os.strerror(getattr(errno, code))
+
+
+@pytest.mark.parametrize(
+    ("make", "says"),
+    [
+        (lambda book: (book / ".cm").write_text("un fichier"), ".cm"),
+        (lambda book: (book / ".cm" / "lock").mkdir(parents=True), ".cm/lock"),
+        (lambda book: (book / "removed").write_text("un fichier"), "removed"),
+    ],
+)
+def test_a_file_where_a_folder_is_expected_is_one_line(small_book: Path, make, says: str):
+    make(small_book)
+    before = snapshot(small_book)
+    for args in (("section", "add", "Une suite"), ("section", "remove", "1.1", "--force")):
+        result = Cm(small_book)(*args)
+        if says == "removed" and args[1] == "add":
+            result.ok()
+            continue
+        assert result.code in (1, 2) and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.count("\n") == 1 and says in result.stderr, result.stderr
+    assert snapshot(small_book) == before or says == "removed"
+
+
+def test_an_argument_that_is_not_valid_text_is_one_line(small_book: Path):
+    import subprocess
+    import sys
+
+    for args in ([b"section", b"add", b"caf\xe9"], [b"outline", b"show", b"\xff"]):
+        result = subprocess.run([sys.executable.encode(), b"-m", b"clientmilitant", *args], cwd=small_book,
+                                env=Cm(small_book).env, capture_output=True, timeout=120)  # fmt: skip
+        assert result.returncode == 2 and result.stderr.count(b"\n") == 1, result.stderr
+        assert b"not valid text" in result.stderr and b"Traceback" not in result.stderr

@@ -138,9 +138,11 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
 
 def _check_safety(book: Book, outline: model.Outline, texts: dict[str, str]) -> Iterator[Finding]:
     """Files outside the book, active HTML, links that exports leave out (services/check_safety.py)."""
-    from clientmilitant.services.check_safety import problems
+    from clientmilitant.services.check_safety import problems, state_problems
 
     numbers = {located.section.id: located.number for located in model.walk(outline)}
+    for level, code, message, hint, file in state_problems(book, set(numbers)):
+        yield Finding(level, code, message, hint, file)
     for file_id, text in texts.items():
         if file_id in numbers:
             for problem in problems(book, text):

@@ -62,3 +62,42 @@ def problems(book: Book, text: str) -> Iterator[Problem]:
 def _kept(target: str) -> bool:
     """Links the export keeps, and relative ones that `cm check`'s broken-link rule judges itself."""
     return untrusted.link_allowed(target) or untrusted.scheme(target) is None
+
+
+class StateProblem(NamedTuple):
+    level: str
+    code: str
+    message: str
+    hint: str
+    file: str
+
+
+def state_problems(book: Book, outline_ids: set[str]) -> Iterator[StateProblem]:
+    """What a killed cm may leave: a change half done, text set aside for a section still in the
+    plan, temporary files of an interrupted save."""
+    from clientmilitant.storage.journal import journal_path
+
+    if journal_path(book).is_file():
+        yield StateProblem(
+            "error", "interrupted-change", "a change that moves files was interrupted (cm was killed)",
+            "the next cm command that changes the book completes it or rolls it back: run `cm undo` or any change",
+            ".cm/pending.json",
+        )  # fmt: skip
+    removed = book.removed_dir
+    if removed.is_dir() and not removed.is_symlink():
+        for path in sorted(removed.glob("*.md")):
+            section_id = path.stem
+            if section_id in outline_ids and not book.chapter_path(section_id).exists():
+                yield StateProblem(
+                    "warning", "set-aside-text", f"text of '{section_id}', a section still in the plan, is in removed/",
+                    f"if it is the section's text, move it back: mv removed/{path.name} chapters/{section_id}.md",
+                    f"removed/{path.name}",
+                )  # fmt: skip
+    for folder in (book.root, book.chapters_dir, book.sources_dir, book.state_dir):
+        if folder.is_dir() and not folder.is_symlink():
+            for temp in sorted(folder.glob(".*.tmp")):
+                yield StateProblem(
+                    "warning", "temp-file", "a temporary file left by an interrupted save",
+                    "the next cm command that changes the book removes those of outline.yaml; delete the others",
+                    str(temp.relative_to(book.root)),
+                )  # fmt: skip

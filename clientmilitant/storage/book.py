@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,7 @@ class HistoryEntry:
     action: str
     time: float
     moves: tuple[FileMove, ...]
+    problem: str = ""  # why the entry cannot be trusted (cm undo refuses it)
 
 
 def find_book(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Book:
@@ -211,25 +213,56 @@ class Book:
         """Load, let the caller change the outline, validate, keep the old version, save atomically.
 
         The file is read once before the lock so that a broken book fails without creating
-        anything; under the lock it is read again only if another process replaced it meanwhile."""
-        data, before = self._read()
+        anything, and again under the lock: when its bytes changed while this command waited
+        (another cm, or an editor), that version is the one changed, so no change is ever lost.
+        A change that alters nothing writes nothing and adds no undo entry."""
+        data, _ = self._read()
         outline = self._parse(data)
         with self._lock():
-            self._sweep_temp_files()
-            now = os.stat(self.outline_path)
-            if (now.st_ino, now.st_mtime_ns, now.st_size) != (before.st_ino, before.st_mtime_ns, before.st_size):
-                data, _ = self._read()
-                outline = self._parse(data)
+            now = self._settle()
+            if now != data:
+                data, outline = now, self._parse(now)
             change = Change(outline, [])
             yield change
-            self.save(outline, action, tuple(change.moves))
+            self.commit(outline, action, tuple(change.moves), data)
+
+    def _settle(self) -> bytes:
+        """Under the lock: finish or roll back a change a kill interrupted, sweep outline.yaml's
+        temp files; the outline's bytes as they are now."""
+        from clientmilitant.storage import journal
+
+        data, _ = self._read()
+        if journal.recover(self, _digest(data)) == "rolled back":
+            data, _ = self._read()
+        self._sweep_temp_files()
+        return data
+
+    def commit(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...], current: bytes) -> None:
+        """Save `outline` and move `moves` as one step (storage/journal.py); call with the lock held."""
+        from clientmilitant.storage import journal
+
+        data = self._serialize(outline)  # refused here, before any file moves
+        if data == current and not moves:
+            return
+        if moves:
+            journal.begin(self, _digest(current), moves)
+            journal.perform(self, moves)
+        self._write(data, outline, action, moves)
+        if moves:
+            journal.end(self)
 
     def save(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...] = ()) -> None:
         """Validate and write; call with the lock held. The version replaced goes to the history."""
+        self._write(self._serialize(outline), outline, action, moves)
+
+    def _serialize(self, outline: model.Outline) -> bytes:
         validate(outline)
         data = outline_file.dumps(outline).encode("utf-8")
         if len(data) > outline_file.MAX_OUTLINE_BYTES:  # what cm could not read back, it never writes
             raise outline_file.too_large(self.display_name, len(data))
+        return data
+
+    def _write(self, data: bytes, outline: model.Outline, action: str, moves: tuple[FileMove, ...]) -> None:
         if self.outline_path.exists():
             self._remember(action, moves)
         atomic_write(self.outline_path, data)
@@ -282,17 +315,22 @@ class Book:
             old.path.with_suffix(".json").unlink(missing_ok=True)
 
     def history(self) -> list[HistoryEntry]:
+        """The saved versions, oldest first. An entry whose .json cm cannot trust (not JSON, an unknown
+        shape, a move leaving the book) is listed with `problem` set: `cm undo` refuses it."""
         inside(self.root, self.history_dir, "the .cm/history folder")
         if not self.history_dir.is_dir():
             return []
         entries = []
         for path in sorted(self.history_dir.glob("[0-9]*.yaml")):
+            if not path.stem.isdigit():
+                continue
             try:
-                meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                meta = {}
-            moves = tuple(FileMove(**m) for m in meta.get("moves", []))
-            entries.append(HistoryEntry(path, meta.get("action", "?"), meta.get("time", path.stat().st_mtime), moves))
+                meta = json.loads(path.with_suffix(".json").read_bytes())
+                action, when, moves = read_entry(meta)
+            except (OSError, ValueError) as error:
+                entries.append(HistoryEntry(path, "?", 0.0, (), problem=str(error) or "unreadable"))
+                continue
+            entries.append(HistoryEntry(path, action, when, moves))
         return entries
 
     def undo(self) -> HistoryEntry:
@@ -301,21 +339,31 @@ class Book:
         if not self.history():  # checked before the lock too, so that nothing is created
             raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
         with self._lock():
-            self._sweep_temp_files()
+            self._settle()
             entries = self.history()
             if not entries:
                 raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
             entry = entries[-1]
+            if entry.problem:
+                json_file = display_path(entry.path.with_suffix(".json"))
+                raise BookError(
+                    f"{json_file}: not a history entry cm can trust ({entry.problem}); cm undo will not use it",
+                    f"remove {display_path(entry.path)} and {json_file} to undo the change before it",
+                )
+            from clientmilitant.storage import journal
+
             data = entry.path.read_bytes()
             self._parse(data)
+            for folder in {move.source.split("/")[0] for move in entry.moves} | ({"removed"} if entry.moves else set()):
+                self.folder(folder)  # a link leading out of the book is never moved through
+            current, _ = self._read()
+            if entry.moves:  # one step with the outline's change, as the change itself was
+                journal.begin(self, _digest(current), entry.moves, back=entry.path.stem)
+                journal.move_back(self, entry.moves)
             atomic_write(self.outline_path, data)
-            for move in reversed(entry.moves):
-                source, target = self.root / move.source, self.root / move.target
-                if target.exists() and not source.exists():
-                    source.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(target, source)
             entry.path.unlink()
             entry.path.with_suffix(".json").unlink(missing_ok=True)
+            journal.end(self)
             return entry
 
     # -- chapter files --
@@ -356,23 +404,52 @@ class Book:
         return self.read_text(path, "this chapter")
 
     def set_aside(self, section_ids: list[str]) -> tuple[FileMove, ...]:
-        """Move the chapter files of removed sections to removed/, never deleting a word."""
+        """Where the chapter files of removed sections go in removed/ (never deleting a word); the
+        change that lists them moves them when it commits (see `commit`)."""
         moves = []
         for section_id in section_ids:
             path = self.chapter_path(section_id)
             if not path.exists():
                 continue
             inside(self.root, path, "this chapter")  # never pull a file in from outside the book
-            inside(self.root, self.removed_dir, "the removed folder")  # nor push one out
-            self.removed_dir.mkdir(exist_ok=True)
+            self.folder("removed")  # nor push one out
             target = self.removed_dir / f"{section_id}.md"
             n = 2
             while target.exists():
                 target = self.removed_dir / f"{section_id}-{n}.md"
                 n += 1
-            os.replace(path, target)
             moves.append(FileMove(str(path.relative_to(self.root)), str(target.relative_to(self.root))))
         return tuple(moves)
+
+
+# The only moves cm makes: a chapter or an archived post set aside in removed/ (and back on undo).
+_MOVE_SOURCE = re.compile(r"(?:chapters|sources)/[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+_MOVE_TARGET = re.compile(r"removed/(?:sources/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
+
+
+def read_entry(meta: object) -> tuple[str, float, tuple[FileMove, ...]]:
+    """(action, time, moves) of a history entry's JSON, or ValueError naming what is wrong with it.
+
+    .cm/ is a cache, not an authority: a move is trusted only in the shape cm writes, so that no
+    edited entry can make `cm undo` move a file into or out of the book."""
+    if not isinstance(meta, dict) or set(meta) != {"action", "time", "moves"}:
+        raise ValueError("unknown keys")
+    action, when, moves = meta["action"], meta["time"], meta["moves"]
+    if not isinstance(action, str) or isinstance(when, bool) or not isinstance(when, (int, float)):
+        raise ValueError("bad action or time")
+    if not isinstance(moves, list):
+        raise ValueError("'moves' is not a list")
+    checked = []
+    for move in moves:
+        if not isinstance(move, dict) or set(move) != {"source", "target"}:
+            raise ValueError("a move is not {source, target}")
+        source, target = move["source"], move["target"]
+        if not (isinstance(source, str) and isinstance(target, str)):
+            raise ValueError("a move's paths are not text")
+        if not _MOVE_SOURCE.fullmatch(source) or not _MOVE_TARGET.fullmatch(target):
+            raise ValueError(f"the move {source!r} → {target!r} is not one cm makes")
+        checked.append(FileMove(source, target))
+    return action, float(when), tuple(checked)
 
 
 def _schema() -> list[list[str]]:

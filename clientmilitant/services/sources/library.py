@@ -6,7 +6,6 @@ objects they changed, and never print.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -185,11 +184,7 @@ def remove_source(
         outline.sources.remove(source)
         move = _aside_move(book, source_id)
         if move is not None:
-            change.moves.append(move)
-    if move is not None:  # after the registry is saved: a kill in between leaves the archive in place
-        target = book.root / move.target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(book.root / move.source, target)
+            change.moves.append(move)  # moved with the commit, as one step (storage/journal.py)
     return source, citing, move
 
 
