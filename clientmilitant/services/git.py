@@ -16,8 +16,9 @@ from clientmilitant.core.errors import CmError, Failed, NotFound
 from clientmilitant.storage.files import display_path
 
 
-def run(root: Path, *args: str, input: bytes | None = None) -> bytes:
-    """git's stdout; CmError on a folder outside a repository, Failed when git is missing or fails."""
+def run(root: Path, *args: str, input: bytes | None = None, check: bool = True) -> bytes:
+    """git's stdout; CmError on a folder outside a repository, Failed when git is missing or fails
+    (with `check=False`, a failure gives an empty output)."""
     environ = {**os.environ, "LC_ALL": "C", "GIT_OPTIONAL_LOCKS": "0"}
     try:
         process = subprocess.run(["git", *args], cwd=root, input=input, capture_output=True, env=environ)
@@ -25,6 +26,8 @@ def run(root: Path, *args: str, input: bytes | None = None) -> bytes:
         raise Failed("git is not installed (or not on your PATH): this command reads the book's git history") from None
     except OSError as error:
         raise Failed(f"cannot run git: {error.strerror}") from None
+    if process.returncode != 0 and not check:
+        return b""
     if process.returncode != 0:
         message = process.stderr.decode("utf-8", "replace").strip().splitlines()
         text = message[-1] if message else f"git {args[0]} failed"

@@ -1,67 +1,49 @@
-"""A book on disk: where it is, loading it, changing it safely, undoing a change, its chapter files.
+"""A book on disk: finding it, loading it, changing it safely under its lock.
 
 Layout of a book folder:
-    outline.yaml        the plan (see outline_file.py)
-    chapters/<id>.md    the text of a section, named by its stable id
-    sources/<id>.md     archived source posts
+    outline.yaml        the plan (outline_file.py reads and writes it)
+    chapters/<id>.md    the text of a section, named by its stable id (chapter_files.py)
+    sources/<id>.md     archived source posts (archive.py)
     removed/            chapter text set aside by `cm section remove --force`
-    .cm/                cm's own state, git-ignored: lock file, undo history, load cache
+    .cm/                cm's own state, git-ignored: lock file, undo history (history.py),
+                        load cache (load_cache.py)
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import re
-import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
-from clientmilitant import __version__
 from clientmilitant.core import model
-from clientmilitant.core.errors import BookError, CmError, NotFound
-from clientmilitant.storage import outline_file
-from clientmilitant.storage.files import atomic_write, display_path, inside, locked
+from clientmilitant.core.errors import BookError, NotFound
+from clientmilitant.core.validate import validate
+from clientmilitant.storage import chapter_files as chapter_store
+from clientmilitant.storage import history as undo_history
+from clientmilitant.storage import load_cache, outline_file
+from clientmilitant.storage.files import atomic_write, digest, display_path, inside, locked
+from clientmilitant.storage.history import FileMove, FileWrite, HistoryEntry
+
+__all__ = ["Book", "Change", "FileMove", "FileWrite", "HistoryEntry", "OUTLINE_NAME", "find_book"]
 
 OUTLINE_NAME = "outline.yaml"
 STATE_DIR = ".cm"
-HISTORY_KEEP = 20
-# The last outline.yaml cm wrote, as validated data keyed by the file's SHA-256: reading it back
-# skips the YAML parser (the cost of every command on a big book: ~1 s at 10,000 sections). Only a
-# save writes it, so that reading or a refused change never writes anything; after a hand edit the
-# file is parsed until cm next saves it.
-CACHE_NAME = "outline-cache.json"
-CACHE_FORMAT = 1
 OWN_FOLDERS = ("chapters", "sources", "removed", STATE_DIR)  # what an export's -o never writes into
-
-
-@dataclass(frozen=True)
-class FileMove:
-    """A file cm moved as part of a change, so that `cm undo` can move it back."""
-
-    source: str  # relative to the book's root
-    target: str
 
 
 @dataclass
 class Change:
-    """An outline being changed under the lock, and the files moved along with the change."""
+    """An outline being changed under the lock, and the files moved or written along with the change."""
 
     outline: model.Outline
     moves: list[FileMove]
+    writes: dict[str, str] = field(default_factory=dict)  # path relative to the root → new text
 
-
-@dataclass(frozen=True)
-class HistoryEntry:
-    """One saved version of outline.yaml, from before a change."""
-
-    path: Path
-    action: str
-    time: float
-    moves: tuple[FileMove, ...]
-    problem: str = ""  # why the entry cannot be trusted (cm undo refuses it)
+    def write(self, path: Path, text: str, root: Path) -> None:
+        """Write `path` when the change is saved, after its old bytes are kept for `cm undo`."""
+        self.writes[str(path.relative_to(root))] = text
 
 
 def find_book(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Book:
@@ -140,7 +122,8 @@ class Book:
 
     # -- reading --
 
-    def _read(self) -> tuple[bytes, os.stat_result]:
+    def read_bytes(self) -> tuple[bytes, os.stat_result]:
+        """outline.yaml's bytes and its status, refused before reading when it is absurdly big."""
         try:
             with open(self.outline_path, "rb") as handle:
                 status = os.fstat(handle.fileno())
@@ -153,58 +136,18 @@ class Book:
             raise BookError(f"{self.display_name}: is a folder, not an outline file") from None
 
     def load(self) -> model.Outline:
-        data, _ = self._read()
-        return self._parse(data)
+        data, _ = self.read_bytes()
+        return self.parse(data)
 
-    def _parse(self, data: bytes) -> model.Outline:
-        cached = self._cached(data)
+    def parse(self, data: bytes) -> model.Outline:
+        """The outline that `data` holds: from the load cache when it knows these bytes."""
+        cached = load_cache.read(self.state_dir, data)
         if cached is not None:
             return cached
         try:
             return outline_file.loads(data, self.display_name)
         except RecursionError:
             raise BookError(f"{self.display_name}: sections are nested too deeply to read") from None
-
-    # -- the load cache (an optimisation only: any doubt and the file is parsed) --
-
-    def _cache_file(self) -> Path | None:
-        """.cm/outline-cache.json when .cm/ is a real folder of this book: a link (to .cm/ or to
-        the cache) is never followed out of the book."""
-        cache = self.state_dir / CACHE_NAME
-        if self.state_dir.is_symlink() or not self.state_dir.is_dir() or cache.is_symlink():
-            return None
-        return cache
-
-    def _cached(self, data: bytes) -> model.Outline | None:
-        cache = self._cache_file()
-        if cache is None or not cache.exists():
-            return None
-        try:
-            kept = json.loads(cache.read_bytes())
-            key = (kept["format"], kept["cm"], kept["schema"], kept["sha256"])
-            if key != (CACHE_FORMAT, __version__, _schema(), _digest(data)):
-                return None
-            outline = outline_file.from_data(kept["outline"])
-            validate(outline)  # ids that name files, statuses, depth: never trust a file blindly
-            if outline.book.cover:
-                model.check_relative_path(outline.book.cover, "book.cover")
-            return outline
-        except (OSError, ValueError, LookupError, TypeError, AttributeError, RecursionError, CmError):
-            return None
-
-    def _keep_cache(self, digest: str, outline: model.Outline) -> None:
-        cache = self._cache_file()
-        if cache is None:
-            return
-        kept = {
-            "format": CACHE_FORMAT,
-            "cm": __version__,
-            "schema": _schema(),
-            "sha256": digest,
-            "outline": outline_file.to_data(outline),
-        }
-        with contextlib.suppress(OSError):  # a cache that cannot be written is only a slower next start
-            atomic_write(cache, json.dumps(kept, ensure_ascii=False, separators=(",", ":")))
 
     # -- changing --
 
@@ -216,71 +159,86 @@ class Book:
         anything, and again under the lock: when its bytes changed while this command waited
         (another cm, or an editor), that version is the one changed, so no change is ever lost.
         A change that alters nothing writes nothing and adds no undo entry."""
-        data, _ = self._read()
-        outline = self._parse(data)
-        with self._lock():
-            now = self._settle()
+        data, _ = self.read_bytes()
+        outline = self.parse(data)
+        with self.lock():
+            now = self.settle()
             if now != data:
-                data, outline = now, self._parse(now)
+                data, outline = now, self.parse(now)
             change = Change(outline, [])
             yield change
-            self.commit(outline, action, tuple(change.moves), data)
+            self.commit(outline, action, tuple(change.moves), change.writes, data)
 
-    def _settle(self) -> bytes:
-        """Under the lock: finish or roll back a change a kill interrupted, sweep outline.yaml's
-        temp files; the outline's bytes as they are now."""
+    def settle(self) -> bytes:
+        """Under the lock: finish or roll back a change a kill interrupted (journal.py), sweep
+        outline.yaml's temp files; the outline's bytes as they are now."""
         from clientmilitant.storage import journal
 
-        data, _ = self._read()
-        if journal.recover(self, _digest(data)) == "rolled back":
-            data, _ = self._read()
-        self._sweep_temp_files()
+        data, _ = self.read_bytes()
+        if journal.recover(self, digest(data)) == "rolled back":
+            data, _ = self.read_bytes()
+        self.sweep_temp_files()
         return data
 
-    def commit(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...], current: bytes) -> None:
-        """Save `outline` and move `moves` as one step (storage/journal.py); call with the lock held."""
+    def commit(
+        self, outline: model.Outline, action: str, moves: tuple[FileMove, ...], writes: dict[str, str], current: bytes
+    ) -> None:
+        """Save `outline`, move `moves` and write `writes` as one step (journal.py); lock held."""
         from clientmilitant.storage import journal
 
-        data = self._serialize(outline)  # refused here, before any file moves
-        if data == current and not moves:
+        data = self.serialize(outline)  # refused here, before any file moves
+        if data == current and not moves and not writes:
             return
         if moves:
-            journal.begin(self, _digest(current), moves)
+            journal.begin(self, digest(current), moves)
             journal.perform(self, moves)
-        self._write(data, outline, action, moves)
+        self.save(outline, action, moves, writes, data)
         if moves:
             journal.end(self)
 
-    def save(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...] = ()) -> None:
-        """Validate and write; call with the lock held. The version replaced goes to the history."""
-        self._write(self._serialize(outline), outline, action, moves)
-
-    def _serialize(self, outline: model.Outline) -> bytes:
+    def serialize(self, outline: model.Outline) -> bytes:
+        """outline.yaml's new bytes, refused when cm could not read them back (the load's limits)."""
         validate(outline)
         data = outline_file.dumps(outline).encode("utf-8")
-        if len(data) > outline_file.MAX_OUTLINE_BYTES:  # what cm could not read back, it never writes
+        if len(data) > outline_file.MAX_OUTLINE_BYTES:
             raise outline_file.too_large(self.display_name, len(data))
         return data
 
-    def _write(self, data: bytes, outline: model.Outline, action: str, moves: tuple[FileMove, ...]) -> None:
+    def save(
+        self,
+        outline: model.Outline,
+        action: str,
+        moves: tuple[FileMove, ...] = (),
+        writes: dict[str, str] | None = None,
+        data: bytes | None = None,
+    ) -> None:
+        """Validate and write; call with the lock held. The version replaced goes to the history, with
+        the old bytes of the files the change writes (they are written before outline.yaml)."""
+        if data is None:
+            data = self.serialize(outline)
+        writes = writes or {}
+        for relative in writes:
+            inside(self.root, self.root / relative, relative)
         if self.outline_path.exists():
-            self._remember(action, moves)
+            undo_history.remember(self, action, moves, writes)
+        for relative, text in writes.items():
+            atomic_write(self.root / relative, text)
         atomic_write(self.outline_path, data)
-        self._keep_cache(_digest(data), outline)
+        load_cache.keep(self.state_dir, data, outline)
 
     def create(self, outline: model.Outline) -> None:
         """Write a new book's outline.yaml and chapters/ folder."""
-        with self._lock():
+        with self.lock():
             self.chapters_dir.mkdir(parents=True, exist_ok=True)
             self.save(outline, "create")
-        self._ignore_state_dir()
+        self.ignore_state_dir()
 
-    def _lock(self) -> contextlib.AbstractContextManager[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """The book's lock, refused when .cm/ is a link leading outside the book (history goes there)."""
         inside(self.root, self.state_dir, "the .cm folder")
         return locked(self.state_dir / "lock")
 
-    def _sweep_temp_files(self) -> None:
+    def sweep_temp_files(self) -> None:
         """Delete temp files of outline.yaml left by a cm process killed mid-save.
 
         Call with the lock held: only a lock holder writes outline.yaml, so none of these is in use."""
@@ -289,211 +247,30 @@ class Book:
             with contextlib.suppress(OSError):
                 temp.unlink()
 
-    def _ignore_state_dir(self) -> None:
+    def ignore_state_dir(self) -> None:
         ignore = self.state_dir / ".gitignore"
         if not ignore.exists():
             atomic_write(ignore, "# cm's lock and undo history: never committed\n*\n")
 
-    # -- history and undo --
-
-    def _remember(self, action: str, moves: tuple[FileMove, ...]) -> None:
-        inside(self.root, self.history_dir, "the .cm/history folder")
-        self.history_dir.mkdir(parents=True, exist_ok=True)
-        self._ignore_state_dir()
-        entries = self.history()
-        number = int(entries[-1].path.stem) + 1 if entries else 1
-        snapshot = self.history_dir / f"{number:06d}.yaml"
-        real = os.path.realpath(self.outline_path)
-        try:
-            os.link(real, snapshot)  # the old inode survives the os.replace that follows: no copy
-        except OSError:
-            atomic_write(snapshot, Path(real).read_bytes())
-        meta = {"action": action, "time": time.time(), "moves": [m.__dict__ for m in moves]}
-        atomic_write(snapshot.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
-        for old in entries[: max(0, len(entries) + 1 - HISTORY_KEEP)]:
-            old.path.unlink(missing_ok=True)
-            old.path.with_suffix(".json").unlink(missing_ok=True)
+    # -- the undo history (history.py) and chapter files (chapter_files.py), as the book's own --
 
     def history(self) -> list[HistoryEntry]:
-        """The saved versions, oldest first. An entry whose .json cm cannot trust (not JSON, an unknown
-        shape, a move leaving the book) is listed with `problem` set: `cm undo` refuses it."""
-        inside(self.root, self.history_dir, "the .cm/history folder")
-        if not self.history_dir.is_dir():
-            return []
-        entries = []
-        for path in sorted(self.history_dir.glob("[0-9]*.yaml")):
-            if not path.stem.isdigit():
-                continue
-            try:
-                meta = json.loads(path.with_suffix(".json").read_bytes())
-                action, when, moves = read_entry(meta)
-            except (OSError, ValueError) as error:
-                entries.append(HistoryEntry(path, "?", 0.0, (), problem=str(error) or "unreadable"))
-                continue
-            entries.append(HistoryEntry(path, action, when, moves))
-        return entries
+        return undo_history.history(self)
 
     def undo(self) -> HistoryEntry:
-        """Put back the outline as it was before the last change, and the files that change moved."""
-        self._read()  # a clear error when there is no book at all
-        if not self.history():  # checked before the lock too, so that nothing is created
-            raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
-        with self._lock():
-            self._settle()
-            entries = self.history()
-            if not entries:
-                raise NotFound("nothing to undo: cm keeps the versions from before its own changes only")
-            entry = entries[-1]
-            if entry.problem:
-                json_file = display_path(entry.path.with_suffix(".json"))
-                raise BookError(
-                    f"{json_file}: not a history entry cm can trust ({entry.problem}); cm undo will not use it",
-                    f"remove {display_path(entry.path)} and {json_file} to undo the change before it",
-                )
-            from clientmilitant.storage import journal
-
-            data = entry.path.read_bytes()
-            self._parse(data)
-            for folder in {move.source.split("/")[0] for move in entry.moves} | ({"removed"} if entry.moves else set()):
-                self.folder(folder)  # a link leading out of the book is never moved through
-            current, _ = self._read()
-            if entry.moves:  # one step with the outline's change, as the change itself was
-                journal.begin(self, _digest(current), entry.moves, back=entry.path.stem)
-                journal.move_back(self, entry.moves)
-            atomic_write(self.outline_path, data)
-            entry.path.unlink()
-            entry.path.with_suffix(".json").unlink(missing_ok=True)
-            journal.end(self)
-            return entry
-
-    # -- chapter files --
+        return undo_history.undo(self)
 
     def chapter_path(self, section_id: str) -> Path:
-        if not model.is_valid_id(section_id):
-            raise CmError(f"'{section_id}' is not a valid section id")
-        return self.chapters_dir / f"{section_id}.md"
+        return chapter_store.chapter_path(self, section_id)
 
     def chapter_files(self) -> dict[str, Path]:
-        """The chapter files on disk, by the id their name gives (one listing, no per-section stat)."""
-        try:
-            scan = os.scandir(self.chapters_dir)
-        except (FileNotFoundError, NotADirectoryError):
-            return {}
-        with scan:
-            return {e.name[:-3]: Path(e.path) for e in scan if e.name.endswith(".md") and not e.name.startswith(".")}
+        return chapter_store.chapter_files(self)
 
     def read_text(self, path: Path, what: str = "the file") -> str:
-        """A text file of the book, refusing links that lead outside it and bytes that are not UTF-8."""
-        real = inside(self.root, path, what)
-        if real.exists() and not real.is_file():  # a folder, or a FIFO that would block the read forever
-            raise BookError(f"{display_path(path)}: {what} is not a regular file")
-        try:
-            data = real.read_bytes()
-        except OSError as error:
-            raise BookError(f"{display_path(path)}: cannot read: {error.strerror}") from None
-        try:
-            return data.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            raise BookError(f"{display_path(path)}:{line}: not UTF-8; save it as UTF-8") from None
+        return chapter_store.read_text(self, path, what)
 
     def chapter_text(self, section_id: str) -> str | None:
-        path = self.chapter_path(section_id)
-        if not path.exists() and not path.is_symlink():
-            return None
-        return self.read_text(path, "this chapter")
+        return chapter_store.chapter_text(self, section_id)
 
     def set_aside(self, section_ids: list[str]) -> tuple[FileMove, ...]:
-        """Where the chapter files of removed sections go in removed/ (never deleting a word); the
-        change that lists them moves them when it commits (see `commit`)."""
-        moves = []
-        for section_id in section_ids:
-            path = self.chapter_path(section_id)
-            if not path.exists():
-                continue
-            inside(self.root, path, "this chapter")  # never pull a file in from outside the book
-            self.folder("removed")  # nor push one out
-            target = self.removed_dir / f"{section_id}.md"
-            n = 2
-            while target.exists():
-                target = self.removed_dir / f"{section_id}-{n}.md"
-                n += 1
-            moves.append(FileMove(str(path.relative_to(self.root)), str(target.relative_to(self.root))))
-        return tuple(moves)
-
-
-# The only moves cm makes: a chapter or an archived post set aside in removed/ (and back on undo).
-_MOVE_SOURCE = re.compile(r"(?:chapters|sources)/[a-z0-9]+(?:-[a-z0-9]+)*\.md")
-_MOVE_TARGET = re.compile(r"removed/(?:sources/)?[a-z0-9]+(?:-[a-z0-9]+)*\.md")
-
-
-def read_entry(meta: object) -> tuple[str, float, tuple[FileMove, ...]]:
-    """(action, time, moves) of a history entry's JSON, or ValueError naming what is wrong with it.
-
-    .cm/ is a cache, not an authority: a move is trusted only in the shape cm writes, so that no
-    edited entry can make `cm undo` move a file into or out of the book."""
-    if not isinstance(meta, dict) or set(meta) != {"action", "time", "moves"}:
-        raise ValueError("unknown keys")
-    action, when, moves = meta["action"], meta["time"], meta["moves"]
-    if not isinstance(action, str) or isinstance(when, bool) or not isinstance(when, (int, float)):
-        raise ValueError("bad action or time")
-    if not isinstance(moves, list):
-        raise ValueError("'moves' is not a list")
-    checked = []
-    for move in moves:
-        if not isinstance(move, dict) or set(move) != {"source", "target"}:
-            raise ValueError("a move is not {source, target}")
-        source, target = move["source"], move["target"]
-        if not (isinstance(source, str) and isinstance(target, str)):
-            raise ValueError("a move's paths are not text")
-        if not _MOVE_SOURCE.fullmatch(source) or not _MOVE_TARGET.fullmatch(target):
-            raise ValueError(f"the move {source!r} → {target!r} is not one cm makes")
-        checked.append(FileMove(source, target))
-    return action, float(when), tuple(checked)
-
-
-def _schema() -> list[list[str]]:
-    """The model's fields: a cache written before a field was added is never read (it would drop it)."""
-    return [list(outline_file.SECTION_KEYS), list(outline_file.SOURCE_KEYS), list(model.BOOK_KEYS)]
-
-
-def _digest(data: bytes) -> str:
-    """SHA-256 of the outline's bytes: the load cache's key."""
-    try:
-        from _sha256 import sha256  # CPython 3.11's own: `import hashlib` loads OpenSSL first (~5 ms a start)
-    except ImportError:
-        from hashlib import sha256
-    return sha256(data).hexdigest()
-
-
-def validate(outline: model.Outline) -> None:
-    """What must hold before any outline is written: unique valid ids and known statuses."""
-    seen: set[str] = set()
-
-    def check(sections: list[model.Section], prefix: tuple[int, ...]) -> None:
-        # a plain recursion rather than model.walk: no Located per section (this runs on every
-        # save and every cached load: 10,000 sections)
-        for position, section in enumerate(sections, start=1):
-            path = (*prefix, position)
-            if not model.is_valid_id(section.id) or section.id in seen:
-                number = model.format_number(path)
-                raise CmError(f"internal error: section {number} has a bad or duplicate id '{section.id}'")
-            if len(path) > outline_file.MAX_DEPTH:
-                number = model.format_number(path)
-                raise CmError(f"section {number} would be nested more than {outline_file.MAX_DEPTH} levels deep")
-            if section.status is not None:
-                model.check_status(section.status)
-            if section.target is not None and len(str(abs(section.target))) > outline_file.MAX_TARGET_DIGITS:
-                number = model.format_number(path)
-                raise BookError(
-                    f"section {number}: target {section.target} has more than {outline_file.MAX_TARGET_DIGITS} "
-                    "digits; cm would not read it back",
-                    "give a number of words, like --target 3000",
-                )
-            seen.add(section.id)
-            check(section.sections, path)
-
-    check(outline.parts, ())
-    source_ids = [s.id for s in outline.sources]
-    if len(set(source_ids)) != len(source_ids) or not all(model.is_valid_id(i) for i in source_ids):
-        raise CmError("internal error: the source registry has a bad or duplicate id")
+        return chapter_store.set_aside(self, section_ids)

@@ -23,10 +23,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clientmilitant.storage.files import atomic_write
+from clientmilitant.storage.files import atomic_write, digest
 
 if TYPE_CHECKING:
-    from clientmilitant.storage.book import Book, FileMove
+    from clientmilitant.storage.book import Book
+    from clientmilitant.storage.history import FileMove
 
 JOURNAL_NAME = "pending.json"
 
@@ -69,7 +70,7 @@ def recover(book: Book, current: str) -> str | None:
     """Settle a change a kill interrupted ('rolled back' or 'completed'); None when there was none.
 
     Call with the lock held; `current` is the SHA-256 of outline.yaml now."""
-    from clientmilitant.storage.book import read_entry
+    from clientmilitant.storage.history import read_moves
 
     path = journal_path(book)
     if not path.is_file() or path.is_symlink():
@@ -77,7 +78,7 @@ def recover(book: Book, current: str) -> str | None:
     try:
         intent = json.loads(path.read_bytes())
         before, back = intent["before"], intent["back"]
-        _, _, moves = read_entry({"action": "", "time": 0, "moves": intent["moves"]})
+        moves = read_moves(intent["moves"])
         if not isinstance(before, str) or not isinstance(back, str) or (back and not back.isdigit()):
             raise ValueError("not a journal cm wrote")
     except (OSError, ValueError, LookupError, TypeError):
@@ -85,8 +86,11 @@ def recover(book: Book, current: str) -> str | None:
         return None
     if current != before:  # committed: the history knows the moves; an undo's entry is used up
         if back:
-            for used in (book.history_dir / f"{back}.yaml", book.history_dir / f"{back}.json"):
-                used.unlink(missing_ok=True)
+            from clientmilitant.storage.history import forget, history
+
+            for entry in history(book):
+                if entry.path.stem == back:
+                    forget(book, entry)
         end(book)
         return "completed"
     if back:
@@ -101,12 +105,10 @@ def recover(book: Book, current: str) -> str | None:
 def _drop_phantom_entry(book: Book, moves: tuple[FileMove, ...], current: str) -> None:
     """The killed save may have kept the old outline in the history before dying: that entry
     would undo nothing, so it goes."""
-    from clientmilitant.storage.book import _digest
+    from clientmilitant.storage.history import forget
 
     entries = book.history()
     if entries and entries[-1].moves == moves and not entries[-1].problem:
-        last = entries[-1].path
         with contextlib.suppress(OSError):
-            if _digest(last.read_bytes()) == current:
-                last.unlink()
-                last.with_suffix(".json").unlink(missing_ok=True)
+            if digest(entries[-1].path.read_bytes()) == current:
+                forget(book, entries[-1])

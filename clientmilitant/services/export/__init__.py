@@ -1,4 +1,4 @@
-"""Exporting the book through pandoc: Markdown manuscript, EPUB 3, docx, standalone HTML.
+"""Exporting the book through pandoc: Markdown manuscript, EPUB 3, docx, standalone HTML, PDF (via Typst).
 
 The pipeline: load the outline and the chapter files → `assemble` (pure: one Markdown document with
 typed metadata) → `pandoc.run` (one pandoc process, cm's Lua filters) → the file, written atomically.
@@ -22,12 +22,13 @@ from clientmilitant.services.resources import media_map
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import atomic_write, display_path, inside
 
-FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html"}
+FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html", "pdf": "pdf"}
 PACKAGE = Path(__file__).parent
 DEFAULT_CSS = PACKAGE / "epub.css"
 CHAPTERS_FILTER = PACKAGE / "filters" / "chapters.lua"
 FRENCH_FILTER = PACKAGE / "filters" / "french.lua"
 SAFETY_FILTER = PACKAGE / "filters" / "safety.lua"
+SANDBOXED = ("html", "docx", "markdown")  # see pandoc_arguments
 TOC_DEPTH = 2
 
 
@@ -110,6 +111,13 @@ def export_book(
     data = result.output
     if options.format == "markdown":
         data = assemble.metadata_block(assembly.metadata).encode("utf-8") + b"\n" + data
+    if options.format == "pdf":
+        from clientmilitant.services.export import pdf
+
+        progress("typesetting the PDF with typst")
+        newest = int(env["SOURCE_DATE_EPOCH"])
+        timestamp = pdf.creation_time(outline.book.date, os.environ.get("SOURCE_DATE_EPOCH"), newest)
+        data = pdf.compile_pdf(data, book.root, timestamp, texts)
     if new_identifier:
         with book.edit("export: identifier") as change:
             if not change.outline.book.identifier:  # another export may have set one meanwhile: keep it
@@ -142,16 +150,17 @@ def pandoc_arguments(
 
     Every export but the Markdown manuscript goes through filters/safety.lua (no active content, no
     file from outside the book). pandoc runs with --sandbox (it reads no file but those it is
-    given, fetches nothing) except for EPUB: pandoc 3.9 refuses its own --css and
-    --epub-cover-image under --sandbox, so there safety.lua is the guarantee: every image it lets
-    through is already in the media bag, and no raw HTML is left for the writer to fetch from."""
+    given, fetches nothing) for html, docx and markdown. Not for EPUB: pandoc 3.9 refuses its own
+    --css and --epub-cover-image under --sandbox; nor for PDF, whose Typst template pandoc reads:
+    there safety.lua is the guarantee (every image it lets through is already in the media bag, no
+    raw HTML is left for a writer to fetch from), and typst reads only inside the book's folder."""
     filters = [CHAPTERS_FILTER]
     if options.format != "markdown":
         filters.append(SAFETY_FILTER)
     if french:
         filters.append(FRENCH_FILTER)
     arguments = ["-f", "markdown", *(f"--lua-filter={path}" for path in filters)]
-    if options.format != "epub":
+    if options.format in SANDBOXED:
         arguments.append("--sandbox")
     return arguments + format_arguments(book, outline, options, depth, inputs)
 
@@ -170,6 +179,13 @@ def format_arguments(
         return ["-t", "markdown", "--wrap=none"]
     if fmt == "docx":
         return ["-t", "docx", "--toc", f"--toc-depth={TOC_DEPTH}"]
+    if fmt == "pdf":
+        from clientmilitant.services.export import pdf
+
+        book_meta = outline.book
+        return [f"--toc-depth={TOC_DEPTH}"] + pdf.template_arguments(
+            book_meta.trim, book_meta.lang or "fr-FR", book_meta.title, book_meta.author, book_meta.identifier
+        )
     if fmt == "html":
         return ["-t", "html5", "-s", "--embed-resources", "--toc", f"--toc-depth={TOC_DEPTH}", "--css", str(css)]
     arguments = ["-t", "epub3", "--toc", f"--toc-depth={TOC_DEPTH}", f"--split-level={depth}", "--css", str(css)]
