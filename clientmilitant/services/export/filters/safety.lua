@@ -130,38 +130,45 @@ local function read_html(text)
   return pandoc.Blocks({})
 end
 
-local function raw_block(raw)
+-- 'drop' (OpenXML), 'other' (LaTeX and such: no writer here outputs it) or 'html' with its tag;
+-- an active tag (<script>…) is reported here, once.
+local function raw_tag(raw)
   if raw.format == 'openxml' then
     report(raw.text:sub(1, 40), 'raw OpenXML left out of the export')
-    return {}
+    return 'drop'
   end
   if not is_html(raw.format) then
-    return nil
+    return 'other'
   end
-  local closing, name = tag_name(raw.text)
+  local closing, name, rest = tag_name(raw.text)
   if name and closing == '' and ACTIVE_TAGS[name] then
     report(raw.text:sub(1, 40), 'raw HTML <' .. name .. '> left out of the export')
+  end
+  return 'html', closing, name, rest
+end
+
+local function raw_block(raw)
+  local kind = raw_tag(raw)
+  if kind == 'drop' then
+    return {}
+  elseif kind == 'other' then
+    return nil
   end
   return read_html(raw.text) -- sanitized with the rest of the document
 end
 
 local function raw_inline(raw)
-  if raw.format == 'openxml' then
-    report(raw.text:sub(1, 40), 'raw OpenXML left out of the export')
+  local kind, closing, name, rest = raw_tag(raw)
+  if kind == 'drop' then
     return {}
-  end
-  if not is_html(raw.format) then
+  elseif kind == 'other' then
     return nil
   end
-  local closing, name, rest = tag_name(raw.text)
   if name and SAFE_INLINE_TAGS[name] and rest:match('^%s*/?%s*$') then
     if name == 'br' or name == 'wbr' then
       return pandoc.RawInline('html', '<' .. name .. ' />')
     end
     return pandoc.RawInline('html', '<' .. closing .. name .. '>')
-  end
-  if name and closing == '' and ACTIVE_TAGS[name] then
-    report(raw.text:sub(1, 40), 'raw HTML <' .. name .. '> left out of the export')
   end
   return pandoc.utils.blocks_to_inlines(read_html(raw.text))
 end
