@@ -491,3 +491,16 @@ def test_an_argument_that_is_not_valid_text_is_one_line(small_book: Path):
                                 env=Cm(small_book).env, capture_output=True, timeout=120)  # fmt: skip
         assert result.returncode == 2 and result.stderr.count(b"\n") == 1, result.stderr
         assert b"not valid text" in result.stderr and b"Traceback" not in result.stderr
+
+
+def test_titles_sources_and_notes_reach_html_escaped(small_book: Path):
+    """Text from the outline (a title, a source from a feed, a point) is text in the HTML, never markup."""
+    cm = Cm(small_book)
+    cm("section", "rename", "1.1", "Masses <script>alert(1)</script>").ok()
+    cm("point", "add", "1.1", '<img src=x onerror="alert(2)">').ok()
+    cm("source", "add", "https://example.com/billet", "--title", "<b onmouseover=alert(4)>Billet</b>", "--link", "1.1").ok()
+    cm("export", "html", "--drafts").ok()
+    body = next((small_book / "build").iterdir()).read_bytes().split(b"<body", 1)[1]
+    for tag in (b"<script", b"<img src=x", b"<b onmouseover"):
+        assert tag not in body, tag
+    assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body and b"&lt;b onmouseover=alert(4)&gt;" in body
