@@ -44,13 +44,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from clientmilitant.core import model
-from clientmilitant.storage import outline_file  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.core import model  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.storage import outline_file  # noqa: E402
 
 PYTHON = sys.executable
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
@@ -110,7 +111,9 @@ def run_once(
         if stdin:
             stdin_handle.close()  # type: ignore[union-attr]
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode(errors='replace')[-500:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({process.returncode}): {stderr.decode(errors='replace')[-500:]}"
+        )
     peak_kb = int(stderr.split()[-1]) if TIME else usage.ru_maxrss  # Linux reports KB
     return elapsed, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
@@ -132,12 +135,17 @@ def measure_pair(first, second, repeat: int) -> tuple[Measure, Measure]:
     hits both alike. `first`/`second` are (command_for_run, cwd, run_once keyword arguments)."""
     runs: tuple[list, list] = ([], [])
     for i in range(repeat + 1):
-        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs):
+        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs, strict=True):
             result = run_once(command_for_run(i), cwd, **kwargs)
             if i:  # run 0 warms the caches
                 kept.append(result)
     return tuple(  # type: ignore[return-value]
-        Measure(statistics.median(r[0] for r in kept), statistics.median(r[1] for r in kept), max(r[2] for r in kept), repeat)
+        Measure(
+            statistics.median(r[0] for r in kept),
+            statistics.median(r[1] for r in kept),
+            max(r[2] for r in kept),
+            repeat,
+        )
         for kept in runs
     )
 
@@ -221,9 +229,10 @@ def startup(repeat: int) -> list[str]:
         "",
         "| command | median wall time | median CPU time | peak memory | runs |",
         "| --- | ---: | ---: | ---: | ---: |",
-        f"| `python -c \"import typer, rich, yaml\"` (the floor) | {floor.seconds * 1000:.0f} ms | {floor.cpu * 1000:.0f} ms "
-        f"| {floor.megabytes:.0f} MB | {floor.runs} |",
-        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms | {show.megabytes:.0f} MB | {show.runs} |",
+        f'| `python -c "import typer, rich, yaml"` (the floor) | {floor.seconds * 1000:.0f} ms '
+        f"| {floor.cpu * 1000:.0f} ms | {floor.megabytes:.0f} MB | {floor.runs} |",
+        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms "
+        f"| {show.megabytes:.0f} MB | {show.runs} |",
         "",
         f"Ratio: **{ratio:.2f} ×** the floor in wall time, {cpu_ratio:.2f} × in CPU time "
         f"(target ≤ {TARGETS['startup_ratio']} ×) — {verdict(ratio <= TARGETS['startup_ratio'])}",
@@ -247,7 +256,9 @@ def sizes(folder: Path, counts: list[int], repeat: int) -> list[str]:
     lines = [
         "### Size: outline commands on synthetic books",
         "",
-        "| command | " + " | ".join(f"{real_counts[c]:,} sections" for c in counts) + " | growth 1,000 → 10,000 | verdict |",
+        "| command | "
+        + " | ".join(f"{real_counts[c]:,} sections" for c in counts)
+        + " | growth 1,000 → 10,000 | verdict |",
         "| --- | " + " | ".join("---:" for _ in counts) + " | ---: | --- |",
     ]
     for name in commands:
@@ -264,13 +275,17 @@ def sizes(folder: Path, counts: list[int], repeat: int) -> list[str]:
                 what
                 for what, missed in (
                     (f"{big.seconds:.2f} s ≥ {TARGETS['seconds_at_10k']} s", big.seconds >= TARGETS["seconds_at_10k"]),
-                    (f"{big.megabytes:.0f} MB ≥ {TARGETS['megabytes_at_10k']:.0f} MB", big.megabytes >= TARGETS["megabytes_at_10k"]),
+                    (
+                        f"{big.megabytes:.0f} MB ≥ {TARGETS['megabytes_at_10k']:.0f} MB",
+                        big.megabytes >= TARGETS["megabytes_at_10k"],
+                    ),
                     (f"growth {growth:.1f} × > {TARGETS['growth_1k_10k']:.0f} ×", growth > TARGETS["growth_1k_10k"]),
                 )
                 if missed
             ]
             cpu_growth = big.cpu / results[name, 1000].cpu
-            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{' (' + '; '.join(misses) + ')' if misses else ''}"
+            missed = f" ({'; '.join(misses)})" if misses else ""
+            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{missed}"
         else:
             tail = "n/a | (needs --sizes 1000,10000)"
         lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {tail} |")
@@ -313,9 +328,7 @@ def export(folder: Path, repeat: int) -> list[str]:
     output = folder / "livre.epub"
     run_once([*CM, "export", "epub", "-o", str(output)], book, env={**ENV, "CM_PANDOC": str(wrapper)})
     arguments = (capture / "args").read_bytes().split(b"\0")[:-1]
-    pandoc_env = dict(
-        entry.split("=", 1) for entry in (capture / "env").read_text().split("\0") if "=" in entry
-    )
+    pandoc_env = dict(entry.split("=", 1) for entry in (capture / "env").read_text().split("\0") if "=" in entry)
     pandoc_cwd = Path((capture / "cwd").read_text().strip())
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "chapters").glob("*.md"))
     cm, bare = measure_pair(
@@ -366,8 +379,12 @@ def machine() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)")
-    parser.add_argument("--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run")
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run"
+    )
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
     parser.add_argument("--only", default="startup,sizes,export,sources,preview,storage", help="which parts to run")
     options = parser.parse_args()
@@ -412,6 +429,8 @@ def preview_section(folder: Path, repeat: int) -> list[str]:
         return preview(folder, min(repeat, 3), CM, ENV, synthetic_book, run_once)
     except Exception as error:  # report and go on
         return ["### Preview", "", f"not measured: {error}", ""]
+
+
 # cm with one storage optimisation switched off, for storage_variants(): the launcher replaces the
 # function before cm's command runs, so cm itself keeps no switch.
 VARIANT_LAUNCHER = """
@@ -443,7 +462,7 @@ def storage_variants(folder: Path, repeat: int) -> list[str]:
     lines = [
         "### Storage: `cm section add` at 10,000 sections, with and without the emitter and the load cache",
         "",
-        f"Floor `python -c \"import typer, rich, yaml\"`: {floor.seconds * 1000:.0f} ms; target {target:.2f} s.",
+        f'Floor `python -c "import typer, rich, yaml"`: {floor.seconds * 1000:.0f} ms; target {target:.2f} s.',
         "",
         "| variant | median (CPU), peak memory | verdict |",
         "| --- | ---: | --- |",
@@ -457,7 +476,12 @@ def storage_variants(folder: Path, repeat: int) -> list[str]:
 
 def sources_section(folder: Path, repeat: int) -> list[str]:
     if not (command_works("source", "import") and command_works("source", "suggest")):
-        return ["### Sources", "", "`cm source import` / `cm source suggest` do not exist in this checkout: not measured.", ""]
+        return [
+            "### Sources",
+            "",
+            "`cm source import` / `cm source suggest` do not exist in this checkout: not measured.",
+            "",
+        ]
     try:
         return sources(folder, repeat)
     except Exception as error:  # someone else's work in progress: report it and go on
@@ -466,14 +490,14 @@ def sources_section(folder: Path, repeat: int) -> list[str]:
 
 def rss_feed(posts: int) -> str:
     """An RSS 2.0 feed of `posts` French posts of ~300 words, one a day from 2005 (the blog's years)."""
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import date, datetime, timedelta
     from email.utils import format_datetime
     from xml.sax.saxutils import escape
 
     items = []
     for n in range(posts):
         day = date(2005, 1, 1) + timedelta(days=n)
-        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
+        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
         title = f"Billet {n} : le client {WORDS[n % len(WORDS)]} et la marque"
         body = "".join(f"<p>{escape(p)}</p>" for p in prose(300, n).split("\n\n"))
         items.append(
@@ -504,8 +528,10 @@ def sources(folder: Path, repeat: int) -> list[str]:
         if i:  # the first one warmed the caches
             imports.append((seconds, cpu, megabytes))
     imported = Measure(
-        statistics.median(t for t, _, _ in imports), statistics.median(c for _, c, _ in imports),
-        max(m for _, _, m in imports), len(imports),
+        statistics.median(t for t, _, _ in imports),
+        statistics.median(c for _, c, _ in imports),
+        max(m for _, _, m in imports),
+        len(imports),
     )
     registered = len(outline_file.loads((copies[-1] / "outline.yaml").read_bytes()).sources)
     archived = len(list((copies[-1] / "sources").glob("*.md")))
@@ -513,7 +539,8 @@ def sources(folder: Path, repeat: int) -> list[str]:
     ok_import = imported.seconds <= TARGETS["import_seconds"] and imported.megabytes <= TARGETS["import_megabytes"]
     ok_suggest = suggested.seconds <= TARGETS["suggest_seconds"] and suggested.megabytes <= TARGETS["suggest_megabytes"]
     return [
-        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; {registered} registered, {archived} archived)",
+        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; "
+        f"{registered} registered, {archived} archived)",
         "",
         "| command | median (CPU), peak memory | target | verdict |",
         "| --- | ---: | --- | --- |",

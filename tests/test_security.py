@@ -498,7 +498,9 @@ def test_titles_sources_and_notes_reach_html_escaped(small_book: Path):
     cm = Cm(small_book)
     cm("section", "rename", "1.1", "Masses <script>alert(1)</script>").ok()
     cm("point", "add", "1.1", '<img src=x onerror="alert(2)">').ok()
-    cm("source", "add", "https://example.com/billet", "--title", "<b onmouseover=alert(4)>Billet</b>", "--link", "1.1").ok()
+    cm(
+        "source", "add", "https://example.com/billet", "--title", "<b onmouseover=alert(4)>Billet</b>", "--link", "1.1"
+    ).ok()
     cm("export", "html", "--drafts").ok()
     body = next((small_book / "build").iterdir()).read_bytes().split(b"<body", 1)[1]
     for tag in (b"<script", b"<img src=x", b"<b onmouseover"):

@@ -12,7 +12,6 @@ import importlib
 import os
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -47,7 +46,7 @@ def _version(value: bool) -> None:
 
 
 def root(
-    outline: Optional[str] = typer.Option(
+    outline: str | None = typer.Option(
         None,
         "--outline",
         envvar="CM_OUTLINE",
@@ -153,4 +152,3 @@ def os_error_message(error: OSError) -> str:
         return f"cannot complete the command: {cause}"
     shown = " → ".join(display_path(Path(os.fsdecode(p))) for p in paths)
     return f"{shown}: {cause}"
-

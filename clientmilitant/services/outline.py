@@ -100,9 +100,7 @@ def remove_section(book: Book, ref: str, force: bool) -> Removal:
     return Removal(located, removed_ids, tuple(change.moves))
 
 
-def words_by_section(
-    book: Book, outline: model.Outline, problems: dict[str, str] | None = None
-) -> dict[str, int]:
+def words_by_section(book: Book, outline: model.Outline, problems: dict[str, str] | None = None) -> dict[str, int]:
     """Words written in each section's chapter file (sections without a file are absent).
 
     A chapter that cannot be read (a link leading out of the book, or to nothing) stops the
