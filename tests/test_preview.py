@@ -292,13 +292,22 @@ def test_saving_one_chapter_renders_that_chapter_only(book: Path, tmp_path: Path
         first = log.read_text(encoding="utf-8").splitlines()
         assert 1 <= len(first) <= (os.cpu_count() or 1) + 1  # a few batches, not one run per section
         assert sum(line.count("file=") for line in first) == 5  # every chapter with text, once
+
+        def runs_after(count: int) -> list[str]:
+            deadline = time.monotonic() + 10
+            while len(log.read_text(encoding="utf-8").splitlines()) == count and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)  # nothing else follows
+            return log.read_text(encoding="utf-8").splitlines()[count:]
+
         (book / "chapters" / "reseaux.md").write_text("Les réseaux, encore.\n", encoding="utf-8")
-        deadline = time.monotonic() + 10
-        while len(log.read_text(encoding="utf-8").splitlines()) == len(first) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # nothing else follows
-        later = log.read_text(encoding="utf-8").splitlines()[len(first) :]
-        assert later == ['file="chapters/reseaux.md" ']
+        assert runs_after(len(first)) == ['file="chapters/reseaux.md" ']
+        # an outline change re-renders only the sections whose pandoc input changed: here one heading
+        Cm(book)("section", "rename", "2.1.1", "Les réseaux sociaux").ok()
+        running.made_by_test |= {".cm/lock", ".cm/outline-cache.json"} | {
+            str(p.relative_to(book)) for p in (book / ".cm").rglob("*") if p.is_file()
+        }
+        assert runs_after(len(first) + 1) == ['file="chapters/reseaux.md" ']
     finally:
         assert running.stop()[0] == 0
 
