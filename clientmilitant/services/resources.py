@@ -31,13 +31,16 @@ def where(book: Book, target: str) -> tuple[str, Path | None]:
     return ("outside" if outside else "missing"), None
 
 
-def media_map(book: Book, texts: list[str]) -> dict[str, str]:
-    """Every image path the chapters name that is a file inside the book → its real path."""
-    found: dict[str, str] = {}
+def media_map(book: Book, texts: list[str]) -> dict[str, list[str]]:
+    """Every image path the chapters name that is a file inside the book → [its path from the book's
+    root, where links lead (the name the export gives it: typst resolves it from the root), its
+    absolute path (what filters/safety.lua reads)]."""
+    root = Path(os.path.realpath(book.root))
+    found: dict[str, list[str]] = {}
     for text in texts:
         for item in untrusted.scan(text):
             if item.kind in ("resource", "reference") and item.value not in found:
                 state, real = where(book, item.value)
                 if state == "inside" and real is not None:
-                    found[item.value] = str(real)
+                    found[item.value] = [real.relative_to(root).as_posix(), str(real)]
     return found

@@ -49,12 +49,12 @@ def problems(book: Book, text: str) -> Iterator[Problem]:
             )  # fmt: skip
         elif item.kind == "attribute":
             yield Problem(
-                "warning", "unsafe-html", f"the attribute {item.value}= runs code: exports leave it out",
+                "warning", "unsafe-html", f"the {item.value[2:]} event handler runs code: exports leave it out",
                 "remove the attribute", item.line, item.column,
             )  # fmt: skip
         elif item.kind in ("link", "reference", "url") and not _kept(item.value):
             yield Problem(
-                "warning", "unsafe-link", f"the link to '{item.value[:60]}' is left out of exports (its text stays)",
+                "warning", "unsafe-link", f"a {untrusted.scheme(item.value)} link: exports keep its text only",
                 "only http, https and mailto links are kept, and links to sections (#id)", item.line, item.column,
             )  # fmt: skip
 

@@ -121,7 +121,7 @@ def export_book(
     env = reproducible_env(inputs)
     media = media_map(book, list(texts.values()))
     if options.format == "html":  # under --sandbox pandoc reads even its stylesheet from the media bag
-        media[str(stylesheet(options.css))] = str(stylesheet(options.css))
+        media[str(stylesheet(options.css))] = [str(stylesheet(options.css))] * 2
     env["CM_MEDIA"] = json.dumps(media)
     # control characters make ill-formed XHTML: none reaches pandoc (tab and newline kept)
     result = pandoc.run(program, arguments, strip_controls(assembly.markdown), env, texts)

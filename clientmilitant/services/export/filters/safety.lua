@@ -9,8 +9,9 @@ Runs after chapters.lua (the chapters are in the document) and before any typogr
     from divs, spans, headings, images, links, code and tables.
   - A link survives only to an anchor of the book or to http, https and mailto; else its text stays.
   - An image is kept only when cm found its file inside the book: CM_MEDIA (set by cm) maps each
-    image path of the chapters to the real file, and its bytes go into pandoc's media bag, so the
-    writer embeds them without reading the disk (pandoc may run with --sandbox). Any other image
+    image path of the chapters to the real file, named from the book's root, and its bytes go into
+    pandoc's media bag, so the writer embeds them without reading the disk (pandoc may run with
+    --sandbox; typst finds them from the root). Any other image
     (/etc/…, ../../x.png, file:, http(s):, data:) is replaced by its description.
 Each thing left out is one `cm-unsafe` line on stderr: the text to look for (cm finds its chapter
 and line) and what was done.
@@ -38,12 +39,13 @@ do
   end
 end
 
--- Every file cm found inside the book (and the stylesheet) goes into the media bag up front.
+-- Every file cm found inside the book (and the stylesheet) goes into the media bag up front, under
+-- its path from the book's root (CM_MEDIA: name in the chapter → [that path, the file to read]).
 local function fill_media_bag()
-  for name, file in pairs(media) do
-    local handle = io.open(file, 'rb')
+  for name, entry in pairs(media) do
+    local handle = io.open(entry[2], 'rb')
     if handle then
-      pandoc.mediabag.insert(name, nil, handle:read('a'))
+      pandoc.mediabag.insert(entry[1], nil, handle:read('a'))
       handle:close()
     else
       media[name] = nil
@@ -109,6 +111,7 @@ local sanitize = {
   Image = function(image)
     clean_attributes(image)
     if media[image.src] then
+      image.src = media[image.src][1]
       return image
     end
     report(image.src, 'resource ' .. image.src .. ' left out: it is not a file inside the book')
