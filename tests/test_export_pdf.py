@@ -45,6 +45,7 @@ def long_chapter() -> str:
     pages, footnotes falling on each of them, page breaks at many places in a paragraph. The first
     paragraph types French punctuation the plain way."""
     paragraphs = ["Vraiment ? Le client dit : « oui » ; il insiste ! Pourquoi pas ?"]
+    paragraphs.append(" ".join(f"Le client {n} dit : « non » ; il boycotte ! Pourquoi ?" for n in range(40)))
     for index, letter in enumerate(LETTERS):
         paragraphs.append(FILLER * (1 + index * 5 % 4) + f"Ici le repère jalon{letter}[^n{index}].")
     notes = [f"[^n{index}]: Note {letter} en bas de page." for index, letter in enumerate(LETTERS)]
@@ -219,6 +220,9 @@ def test_french_spaces_in_the_text(texts: list[str]) -> None:
     assert "Vraiment\u202f? Le client dit\u00a0: «\u202foui\u202f»\u202f; il insiste\u202f! Pourquoi pas\u202f?" in text
     assert "«\u202fVraiment\u202f?\u202f»" in text  # chapters/masses.md
     assert not re.search(r" [;!?»]", text)
+    lines = [line.strip() for line in text.splitlines()]
+    assert not [line for line in lines if re.match(r"[;:!?»]", line) or line.endswith("«")], "a mark alone"
+    assert text.count("Pourquoi\u202f?") >= 40
 
 
 def test_running_heads_and_folios_but_none_on_openings(reader: PdfReader, texts: list[str]) -> None:
