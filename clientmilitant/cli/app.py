@@ -140,7 +140,7 @@ def os_error_message(error: OSError) -> str:
     """`chapters/x.md: No space left on device`: the path (relative when inside the current folder) and the cause."""
     import errno
 
-    from clientmilitant.storage.files import display_path
+    from clientmilitant.cli.common import display_path
 
     cause = error.strerror or error.__class__.__name__
     if error.errno in (errno.EEXIST, errno.ENOTDIR):
