@@ -34,7 +34,7 @@ from clientmilitant.core.errors import BookError, CmError, NotFound
 from clientmilitant.core.posts import Comment
 from clientmilitant.core.text import fold
 from clientmilitant.core.urls import host, normalize_url, url_slug
-from clientmilitant.services.sources.posts import Post
+from clientmilitant.services.sources.posts import Post, without_controls
 from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import display_path
@@ -148,7 +148,7 @@ def read_posts(path: Path) -> tuple[str, list[Post]]:
         posts = parse_dump(_decode(data, filename), filename)
     if not posts:
         raise NotFound(f"{filename}: no post found in this {FORMAT_NAMES[kind]}")
-    return kind, posts
+    return kind, [without_controls(post) for post in posts]
 
 
 def _known_posts(book: Book) -> list[Post]:

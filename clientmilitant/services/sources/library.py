@@ -6,7 +6,6 @@ objects they changed, and never print.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ from clientmilitant.core.errors import BookError, CmError, NotFound, Refused
 from clientmilitant.core.urls import is_web, normalize_url, url_slug
 from clientmilitant.storage.archive import Archive, archive_path, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book, FileMove
-from clientmilitant.storage.files import display_path
+from clientmilitant.storage.files import display_path, inside
 
 SCHEMA_VERSION = 1
 
@@ -116,6 +115,7 @@ def add_source(
         raise CmError(f"'{url}' is not a web address", "give a URL starting with http:// or https://")
     date = normalize_date(date)
     text = read_post_file(file) if file is not None else None
+    book.folder("sources")  # checked before the lock: a refusal creates nothing
     with book.edit(f"source add {url or title or file}") as change:
         outline = change.outline
         if url:
@@ -167,6 +167,8 @@ def remove_source(
     """Take a source out of the registry; refused while sections link it, unless `force`.
 
     Its archive is never deleted: it moves to removed/sources/, and `cm undo` brings it back."""
+    book.folder("sources")
+    book.folder("removed")
     with book.edit(f"source remove {source_id}") as change:
         outline = change.outline
         source = model.find_source(outline, source_id)
@@ -179,11 +181,7 @@ def remove_source(
         outline.sources.remove(source)
         move = _aside_move(book, source_id)
         if move is not None:
-            change.moves.append(move)
-    if move is not None:  # after the registry is saved: a kill in between leaves the archive in place
-        target = book.root / move.target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(book.root / move.source, target)
+            change.moves.append(move)  # moved with the commit, as one step (storage/journal.py)
     return source, citing, move
 
 
@@ -192,6 +190,9 @@ def _aside_move(book: Book, source_id: str) -> FileMove | None:
     path = archive_path(book, source_id)
     if not path.exists():
         return None
+    book.folder("sources")  # never pull a file in from outside the book, nor push one out
+    book.folder("removed")
+    inside(book.sources_dir, path, "this archived post")
     folder = book.removed_dir / "sources"
     target, n = folder / f"{source_id}.md", 2
     while target.exists():
