@@ -121,3 +121,21 @@ def escape(text: str) -> str:
 def warn(message: str) -> None:
     """One line on stderr for something done that the user must know of (a post skipped, a guess)."""
     sys.stderr.write(f"cm: warning: {message}\n")
+
+
+class EscapingStream:
+    """stdout or stderr with control characters shown escaped (`\\x1b]0;…`): a title from a feed must
+    never clear the screen or set the terminal's title. Colour codes (ESC [ … m), which rich writes
+    itself, pass; so do tab and newline."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from clientmilitant.core.untrusted import escape_terminal
+
+        self._stream.write(escape_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

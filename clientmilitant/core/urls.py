@@ -62,3 +62,20 @@ def slug_matches(slug: str, title: str) -> bool:
         if len(words) >= 3 and all(word in it for word in words):
             return True
     return False
+
+
+def site(url: str) -> str:
+    """`jbp.typepad.com` for `http://jbp.typepad.com/jb/…`: where a post was published, as written."""
+    return urlsplit(url).netloc
+
+
+def last_name(url: str) -> str:
+    """The last part of the address's path without its extension (`le-modle-radio` for
+    `…/2007/12/le-modle-radio.html`); '' when the path is empty."""
+    path = [part for part in urlsplit(url).path.split("/") if part]
+    return re.sub(r"\.\w+$", "", path[-1]) if path else ""
+
+
+def is_web(url: str) -> bool:
+    """An http or https address."""
+    return urlsplit(url).scheme.startswith("http")
