@@ -214,7 +214,7 @@ def test_epub_nav_lists_sections_in_outline_order_with_numbers(epub: Epub) -> No
     two_levels = [(number, section_id, title) for number, section_id, title in BOOK_ORDER if number.count(".") < 2]
     assert [(depth, text) for depth, text, _ in entries] == [
         (number.count(".") + 1, f"{number} {title}") for number, _, title in two_levels
-    ] + [(1, "Sources")]
+    ] + [(1, "Sources et crédits")]
     assert [href.split("#")[1] for _, _, href in entries] == [section_id for _, section_id, _ in two_levels] + [
         "cm--sources"
     ]
@@ -392,7 +392,7 @@ def test_a_moved_section_moves_in_the_next_export(tmp_path: Path) -> None:
         "2.3 Informatique, Fidélisation",
         "3 Le client devient militant",
         "3.1 Le boycott, arme du client",
-        "Sources",
+        "Sources et crédits",
     ]
     epubcheck_clean(epub.path)
 
@@ -405,7 +405,7 @@ def test_subset_export_with_own_stylesheet(book: Path) -> None:
         "1 Le client est un consommateur",
         "1.1 Marché de masses, communication de masses",
         "1.2 Informatique, Fidélisation",
-        "Sources",
+        "Sources et crédits",
     ]
     css = [name for name in epub.zip.namelist() if name.endswith(".css")]
     assert [epub.zip.read(name) for name in css] == [b"p { text-indent: 2em; }\n"]

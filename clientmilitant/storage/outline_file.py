@@ -15,11 +15,16 @@ from typing import Any, Callable
 from clientmilitant.core.errors import BookError, CmError
 from clientmilitant.core.model import (
     BOOK_KEYS,
+    LINT_KEYS,
+    LINT_RULE_KEYS,
     STATUSES,
     BookMeta,
+    Lint,
+    LintRule,
     Outline,
     Section,
     Source,
+    check_pattern,
     check_relative_path,
     check_trim,
     is_valid_id,
@@ -36,7 +41,7 @@ HEADER = (
 )
 SECTION_KEYS = tuple(f.name for f in fields(Section))
 SOURCE_KEYS = tuple(f.name for f in fields(Source))
-TOP_KEYS = ("book", "parts", "sources")
+TOP_KEYS = ("book", "parts", "sources", "lint")
 PLAIN_TAGS = {
     "tag:yaml.org,2002:str",
     "tag:yaml.org,2002:int",
@@ -162,7 +167,24 @@ class _Emitter:
                         lines.append(f"  {key}: {self.scalar(value)}\n")
         else:
             lines.append("sources: []\n")
+        self.lint(outline.lint)
         return "".join(lines)
+
+    def lint(self, lint: Lint) -> None:
+        if not lint:
+            return
+        lines = self.lines
+        lines.append("lint:\n")
+        if lint.disable:
+            lines.append("  disable:\n")
+            lines.extend(f"  - {self.scalar(rule_id)}\n" for rule_id in lint.disable)
+        if lint.rules:
+            lines.append("  rules:\n")
+            for rule in lint.rules:
+                lines.append(f"  - id: {self.scalar(rule.id)}\n")
+                for key in LINT_RULE_KEYS[1:]:
+                    if getattr(rule, key):
+                        lines.append(f"    {key}: {self.scalar(getattr(rule, key))}\n")
 
     def section(self, section: Section, pad: str) -> None:
         lines, inner = self.lines, pad + "  "
@@ -186,11 +208,19 @@ class _Emitter:
 
 def to_data(outline: Outline) -> dict[str, Any]:
     """The outline as plain data, empty keys left out: what dumps() writes and book's load cache keeps."""
-    return {
+    data: dict[str, Any] = {
         "book": {key: getattr(outline.book, key) for key in BOOK_KEYS},
         "parts": [_section_data(part) for part in outline.parts],
         "sources": [_source_data(source) for source in outline.sources],
     }
+    if outline.lint:
+        lint: dict[str, Any] = {}
+        if outline.lint.disable:
+            lint["disable"] = list(outline.lint.disable)
+        if outline.lint.rules:
+            lint["rules"] = [{k: getattr(r, k) for k in LINT_RULE_KEYS if getattr(r, k)} for r in outline.lint.rules]
+        data["lint"] = lint
+    return data
 
 
 def from_data(data: dict[str, Any]) -> Outline:
@@ -199,6 +229,10 @@ def from_data(data: dict[str, Any]) -> Outline:
         book=BookMeta(**{key: data["book"][key] for key in BOOK_KEYS}),
         parts=[_section_from(part) for part in data["parts"]],
         sources=[Source(**{key: item.get(key, "") for key in SOURCE_KEYS}) for item in data["sources"]],
+        lint=Lint(
+            disable=list(data.get("lint", {}).get("disable", ())),
+            rules=[LintRule(**rule) for rule in data.get("lint", {}).get("rules", ())],
+        ),
     )
 
 
@@ -266,7 +300,9 @@ class StrictReader:
         if len(data) > MAX_OUTLINE_BYTES:
             raise too_large(self.filename, len(data))
         if data.startswith(b"\xef\xbb\xbf"):
-            raise BookError(f"{self.filename}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM")
+            raise BookError(
+                f"{self.filename}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM"
+            )
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as error:
@@ -349,7 +385,11 @@ class StrictReader:
     def is_null(self, node: Any) -> bool:
         import yaml
 
-        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL")
+        return (
+            isinstance(node, yaml.ScalarNode)
+            and node.tag == NULL_TAG
+            and node.value in ("", "~", "null", "Null", "NULL")
+        )
 
     def text(self, node: Any, what: str, required: bool = False) -> str:
         """A scalar's text exactly as written: YAML 1.1 never turns it into a bool, date or number."""
@@ -393,7 +433,33 @@ class StrictReader:
             else [],
         )
         outline.parts = [self.section(node) for node in self.sequence(entries["parts"][1], "parts")]
+        if "lint" in entries:
+            outline.lint = self.lint(entries["lint"][1])
         return outline
+
+    def lint(self, node: Any) -> Lint:
+        """`lint:` — `disable:` a list of rule ids, `rules:` the author's own rules (id, pattern, message, suggestion)."""
+        lint = Lint()
+        if self.is_null(node):
+            return lint
+        entries = self.mapping(node, "'lint'", LINT_KEYS)
+        if "disable" in entries:
+            ids = self.sequence(entries["disable"][1], "disable")
+            lint.disable = [self.text(n, "a rule id of lint.disable", True) for n in ids]
+        seen: dict[str, int] = {}
+        for rule_node in self.sequence(entries["rules"][1], "rules") if "rules" in entries else []:
+            rule_entries = self.mapping(rule_node, "a lint rule", LINT_RULE_KEYS)
+            rule_id = self.identifier(rule_entries, rule_node, "a lint rule", seen)
+            if "pattern" not in rule_entries:
+                raise self.fail(rule_node, f"lint rule '{rule_id}' has no 'pattern'")
+            rule = LintRule(rule_id, self.text(rule_entries["pattern"][1], f"the pattern of '{rule_id}'", True))
+            self.check(rule_entries["pattern"][1], lambda rule=rule: check_pattern(rule.pattern))
+            rule.message = self.text(rule_entries["message"][1], "message") if "message" in rule_entries else ""
+            rule.suggestion = (
+                self.text(rule_entries["suggestion"][1], "suggestion") if "suggestion" in rule_entries else ""
+            )
+            lint.rules.append(rule)
+        return lint
 
     def book(self, node: Any) -> BookMeta:
         entries = self.mapping(node, "'book'", BOOK_KEYS)
@@ -421,7 +487,8 @@ class StrictReader:
         value = self.text(node, f"{what} id", required=True)
         if not is_valid_id(value):
             raise self.fail(
-                node, f"'{value}' is not a valid id: use lower-case ASCII letters (at least one), digits and single hyphens"
+                node,
+                f"'{value}' is not a valid id: use lower-case ASCII letters (at least one), digits and single hyphens",
             )
         if value in lines:
             raise self.fail(node, f"duplicate id '{value}' (first at line {lines[value]})")
@@ -439,13 +506,19 @@ class StrictReader:
         for key, (_, value_node) in entries.items():
             where = f"'{key}' of section '{section_id}'"
             if key == "points":
-                section.points = [self.text(n, f"a point of '{section_id}'", True) for n in self.sequence(value_node, key)]
+                section.points = [
+                    self.text(n, f"a point of '{section_id}'", True) for n in self.sequence(value_node, key)
+                ]
             elif key == "sources":
-                section.sources = [self.text(n, f"a source of '{section_id}'", True) for n in self.sequence(value_node, key)]
+                section.sources = [
+                    self.text(n, f"a source of '{section_id}'", True) for n in self.sequence(value_node, key)
+                ]
             elif key == "status":
                 status = self.text(value_node, where) or None
                 if status is not None and status not in STATUSES:
-                    raise self.fail(value_node, f"status '{status}' of '{section_id}' must be one of {', '.join(STATUSES)}")
+                    raise self.fail(
+                        value_node, f"status '{status}' of '{section_id}' must be one of {', '.join(STATUSES)}"
+                    )
                 section.status = status
             elif key == "target":
                 section.target = self.integer(value_node, where) or None

@@ -83,7 +83,13 @@ def export_book(
     progress(f"assembling {len(exported)} sections")
     epub = options.format == "epub"
     assembly = assemble.assemble(
-        outline, exported, chapters, drafts=options.drafts, identifier=new_identifier, typed_titles=epub
+        outline,
+        exported,
+        chapters,
+        drafts=options.drafts,
+        identifier=new_identifier,
+        typed_titles=epub,
+        credits=quoted(book, outline, chapters),
     )
     french = options.french_typography and assembly.metadata["lang"].lower().startswith("fr")
     french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
@@ -131,6 +137,19 @@ def export_book(
         identifier_created=bool(new_identifier),
         french_typography=french,
     )
+
+
+def quoted(book: Book, outline, chapters: dict[str, str | None]) -> list:
+    """Whom the exported chapters quote (posts by other authors, readers' comments and feedback)."""
+    from clientmilitant.core.errors import BookError
+    from clientmilitant.services import feedback
+    from clientmilitant.services.credits import book_credits
+
+    try:
+        items = feedback.load(book)
+    except BookError:
+        items = []  # `cm feedback` and `cm check` report a broken feedback.yaml; the export goes on
+    return book_credits(outline, {cid: text for cid, text in chapters.items() if text}, items)
 
 
 def format_arguments(

@@ -27,9 +27,12 @@ from clientmilitant.core.errors import CmError, Failed, NotFound
 MAX_HEADING_LEVEL = 6
 SOURCES_ID = "cm--sources"  # a section id never holds "--", so this cannot clash with one
 LABELS = {
-    "fr": {"toc": "Table des matières", "draft": "À écrire :", "sources": "Sources", "section_sources": "Sources :"},
-    "en": {"toc": "Contents", "draft": "To write:", "sources": "Sources", "section_sources": "Sources:"},
-}
+    "fr": {"toc": "Table des matières", "draft": "À écrire :", "sources": "Sources et crédits",
+           "section_sources": "Sources :", "quoted": "Textes cités :", "readers": "Commentaires de lecteurs cités :",
+           "on": "sur"},
+    "en": {"toc": "Contents", "draft": "To write:", "sources": "Sources and credits", "section_sources": "Sources:",
+           "quoted": "Quoted texts:", "readers": "Readers' comments quoted:", "on": "on"},
+}  # fmt: skip
 # Markdown punctuation that could turn the author's plain text (a title, a point) into markup.
 _MARKUP = re.compile(r"([\\`*_\[\]{}<>#|~^$@&])")
 _LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+*])(?=\s|$)")  # would start a list
@@ -216,6 +219,30 @@ def source_entry(source: model.Source) -> str:
     return "- " + ", ".join(detail for detail in details if detail)
 
 
+def credit_entry(credit, words: dict[str, str]) -> str:
+    """A quoted text (services.credits.Credit): author, title (or the post a comment was left on), date, link."""
+    title = f"*{markdown_text(credit.title)}*" if credit.title else ""
+    if credit.kind != "post" and title:
+        title = f"{words['on']} {title}"
+    details = [
+        markdown_text(credit.author) or "?",
+        title,
+        markdown_text(credit.date),
+        f"<{credit.url}>" if credit.url else "",
+    ]
+    return "- " + ", ".join(detail for detail in details if detail)
+
+
+def credit_lists(credits: list, words: dict[str, str]) -> str:
+    """The credits under the sources: quoted posts, then readers' comments and feedback, each once."""
+    blocks = []
+    for label, kinds in (("quoted", ("post",)), ("readers", ("comment", "feedback"))):
+        entries = dict.fromkeys(credit_entry(c, words) for c in credits if c.kind in kinds)
+        if entries:
+            blocks.append(f"\n{words[label]}\n\n" + "\n".join(entries) + "\n")
+    return "".join(blocks)
+
+
 def assemble(
     outline: model.Outline,
     exported: list[Exported],
@@ -223,6 +250,7 @@ def assemble(
     drafts: bool = False,
     identifier: str = "",
     typed_titles: bool = False,
+    credits: list | None = None,
 ) -> Assembly:
     """The pandoc input for the `exported` sections (see `select`); `chapters` maps their ids to their
     text (None: no file yet)."""
@@ -260,9 +288,11 @@ def assemble(
                 used_sources.setdefault(source.id, source)
             items = "\n".join(source_entry(source) for source in sources)
             blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
-    if used_sources:
+    if used_sources or credits:
         assembly.sources = list(used_sources.values())
         items = "\n".join(source_entry(source) for source in assembly.sources)
-        blocks.append(f"# {words['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n")
+        blocks.append(
+            f"# {words['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n{credit_lists(credits or [], words)}"
+        )
     assembly.markdown = "\n".join(blocks)
     return assembly
