@@ -34,6 +34,7 @@ NOUNS = {
     "source": ("source", "app"),
     "feedback": ("feedback", "app"),
     "export": ("export", "app"),
+    "preview": ("preview", "preview"),
 }
 ROOT_OPTIONS_WITH_VALUE = ("--outline",)
 

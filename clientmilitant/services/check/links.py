@@ -3,12 +3,12 @@ chapter, as the export resolves them; headings' ids as pandoc makes them."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import NotFound
+from clientmilitant.core.text import did_you_mean
 from clientmilitant.core.words import blank_out_unread
 from clientmilitant.services.check import ERROR, WARNING, Finding, _chapter_file, _column, _line
 
@@ -95,8 +95,8 @@ def _link_problem(target: str, anchors: set[str], outline: model.Outline) -> tup
                 return message, f"link by id, which never changes: (#{located.section.id})"
             except NotFound:
                 pass
-        close = difflib.get_close_matches(anchor, anchors, n=1, cutoff=0.6)
-        hint = f"did you mean (#{close[0]})? " if close else ""
+        close = did_you_mean(anchor, anchors)
+        hint = f"did you mean (#{close})? " if close else ""
         return message, hint + "link to a section as [text](#section-id); `cm outline show` lists the ids"
     local = _LOCAL_MARKDOWN.match(target)
     if local and not _SCHEME.match(target):

@@ -256,43 +256,66 @@ def assemble(
     text (None: no file yet)."""
     check_links(outline, exported, chapters)
     metadata = book_metadata(outline.book, identifier)
-    words = labels(metadata["lang"])
     depth = min(max(entry.located.depth for entry in exported), MAX_HEADING_LEVEL)
-    chapter_level = min(depth + 1, MAX_HEADING_LEVEL)
+    chapter_level = chapter_level_for(depth)
     blocks = [metadata_block(metadata, typed_titles)]
     assembly = Assembly("", metadata, depth, exported)
     used_sources: dict[str, model.Source] = {}
     for entry in exported:
-        located, section = entry.located, entry.located.section
-        level = min(located.depth, MAX_HEADING_LEVEL)
-        classes = " .cm-part" if located.depth == 1 else ""
-        number = f"[{located.number}]{{.cm-number}}"
-        blocks.append(f"{'#' * level} {number} {markdown_text(section.title)} {{#{section.id}{classes}}}\n")
-        if not entry.full:
-            continue
-        text = chapters.get(section.id)
-        if has_text(text):
-            fence = fence_for(text)  # type: ignore[arg-type]
-            file = f"chapters/{section.id}.md"
+        block, file, sources = section_block(
+            outline, entry, chapters.get(entry.located.section.id), drafts, chapter_level
+        )
+        blocks.append(block)
+        if file:
             assembly.chapter_files.append(file)
-            body = text if text.endswith("\n") else text + "\n"  # type: ignore[union-attr]
-            blocks.append(
-                f'{fence}{{.cm-chapter file="{file}" section="{section.id}" level="{chapter_level}"}}\n{body}{fence}\n'
-            )
-        elif drafts and section.points:
-            items = "\n".join(f"- {markdown_text(point)}" for point in section.points)
-            blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")
-        if section.sources:
-            sources = [linked_source(outline, located, source_id) for source_id in section.sources]
-            for source in sources:
-                used_sources.setdefault(source.id, source)
-            items = "\n".join(source_entry(source) for source in sources)
-            blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
+        for source in sources:
+            used_sources.setdefault(source.id, source)
     if used_sources or credits:
         assembly.sources = list(used_sources.values())
-        items = "\n".join(source_entry(source) for source in assembly.sources)
-        blocks.append(
-            f"# {words['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n{credit_lists(credits or [], words)}"
-        )
+        blocks.append(sources_chapter(assembly.sources, metadata["lang"], credits or []))
     assembly.markdown = "\n".join(blocks)
     return assembly
+
+
+def chapter_level_for(depth: int) -> int:
+    """The heading level of a chapter's shallowest heading: below every outline level exported."""
+    return min(depth + 1, MAX_HEADING_LEVEL)
+
+
+def section_block(
+    outline: model.Outline, entry: Exported, text: str | None, drafts: bool, chapter_level: int
+) -> tuple[str, str | None, list[model.Source]]:
+    """One section's Markdown (heading, chapter, linked sources), its chapter file when its text goes
+    in, and its linked sources. `cm preview` renders sections one by one with it."""
+    located, section = entry.located, entry.located.section
+    words = labels(outline.book.lang or "fr-FR")
+    level = min(located.depth, MAX_HEADING_LEVEL)
+    classes = " .cm-part" if located.depth == 1 else ""
+    number = f"[{located.number}]{{.cm-number}}"
+    blocks = [f"{'#' * level} {number} {markdown_text(section.title)} {{#{section.id}{classes}}}\n"]
+    if not entry.full:
+        return "\n".join(blocks), None, []
+    file = None
+    if has_text(text):
+        fence = fence_for(text)  # type: ignore[arg-type]
+        file = f"chapters/{section.id}.md"
+        body = text if text.endswith("\n") else text + "\n"  # type: ignore[union-attr]
+        blocks.append(
+            f'{fence}{{.cm-chapter file="{file}" section="{section.id}" level="{chapter_level}"}}\n{body}{fence}\n'
+        )
+    elif drafts and section.points:
+        items = "\n".join(f"- {markdown_text(point)}" for point in section.points)
+        blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")
+    sources = [linked_source(outline, located, source_id) for source_id in section.sources]
+    if sources:
+        items = "\n".join(source_entry(source) for source in sources)
+        blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
+    return "\n".join(blocks), file, sources
+
+
+def sources_chapter(sources: list[model.Source], lang: str, credits: list | None = None) -> str:
+    """The « Sources et crédits » chapter that ends the book: every source used, in order of first
+    use, then the quoted posts and readers (services.credits)."""
+    words = labels(lang)
+    items = "\n".join(source_entry(source) for source in sources)
+    return f"# {words['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n{credit_lists(credits or [], words)}"
