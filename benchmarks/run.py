@@ -48,13 +48,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from clientmilitant.core import model
-from clientmilitant.storage import outline_file  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.core import model  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.storage import outline_file  # noqa: E402
 
 PYTHON = sys.executable
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
@@ -144,7 +145,7 @@ def measure_pair(first, second, repeat: int) -> tuple[Measure, Measure]:
     hits both alike. `first`/`second` are (command_for_run, cwd, run_once keyword arguments)."""
     runs: tuple[list, list] = ([], [])
     for i in range(repeat + 1):
-        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs):
+        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs, strict=True):
             result = run_once(command_for_run(i), cwd, **kwargs)
             if i:  # run 0 warms the caches
                 kept.append(result)
@@ -238,9 +239,10 @@ def startup(repeat: int) -> list[str]:
         "",
         "| command | median wall time | median CPU time | peak memory | runs |",
         "| --- | ---: | ---: | ---: | ---: |",
-        f'| `python -c "import typer, rich, yaml"` (the floor) | {floor.seconds * 1000:.0f} ms | {floor.cpu * 1000:.0f} ms '
-        f"| {floor.megabytes:.0f} MB | {floor.runs} |",
-        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms | {show.megabytes:.0f} MB | {show.runs} |",
+        f'| `python -c "import typer, rich, yaml"` (the floor) | {floor.seconds * 1000:.0f} ms '
+        f"| {floor.cpu * 1000:.0f} ms | {floor.megabytes:.0f} MB | {floor.runs} |",
+        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms "
+        f"| {show.megabytes:.0f} MB | {show.runs} |",
         "",
         f"Ratio: **{ratio:.2f} ×** the floor in wall time, {cpu_ratio:.2f} × in CPU time "
         f"(target ≤ {TARGETS['startup_ratio']} ×) — {verdict(ratio <= TARGETS['startup_ratio'])}",
@@ -292,7 +294,8 @@ def sizes(folder: Path, counts: list[int], repeat: int) -> list[str]:
                 if missed
             ]
             cpu_growth = big.cpu / results[name, 1000].cpu
-            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{' (' + '; '.join(misses) + ')' if misses else ''}"
+            missed = f" ({'; '.join(misses)})" if misses else ""
+            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{missed}"
         else:
             tail = "n/a | (needs --sizes 1000,10000)"
         lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {tail} |")
@@ -501,14 +504,14 @@ def sources_section(folder: Path, repeat: int) -> list[str]:
 
 def rss_feed(posts: int) -> str:
     """An RSS 2.0 feed of `posts` French posts of ~300 words, one a day from 2005 (the blog's years)."""
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import date, datetime, timedelta
     from email.utils import format_datetime
     from xml.sax.saxutils import escape
 
     items = []
     for n in range(posts):
         day = date(2005, 1, 1) + timedelta(days=n)
-        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
+        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
         title = f"Billet {n} : le client {WORDS[n % len(WORDS)]} et la marque"
         body = "".join(f"<p>{escape(p)}</p>" for p in prose(300, n).split("\n\n"))
         items.append(
@@ -550,7 +553,8 @@ def sources(folder: Path, repeat: int) -> list[str]:
     ok_import = imported.seconds <= TARGETS["import_seconds"] and imported.megabytes <= TARGETS["import_megabytes"]
     ok_suggest = suggested.seconds <= TARGETS["suggest_seconds"] and suggested.megabytes <= TARGETS["suggest_megabytes"]
     return [
-        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; {registered} registered, {archived} archived)",
+        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; "
+        f"{registered} registered, {archived} archived)",
         "",
         "| command | median (CPU), peak memory | target | verdict |",
         "| --- | ---: | --- | --- |",

@@ -138,7 +138,7 @@ CASES = [
     ('"Vraiment ?" dit-il', f"«{NNBSP}Vraiment{NNBSP}?{NNBSP}» dit-il"),
     ('il dit: "oui"', f"il dit{NBSP}: «{NNBSP}oui{NNBSP}»"),
     # second level: “ ” without spaces, whether nested in "…" or in « » typed by the author
-    ('"il dit \'oui\' hier"', f"«{NNBSP}il dit “oui” hier{NNBSP}»"),
+    ("\"il dit 'oui' hier\"", f"«{NNBSP}il dit “oui” hier{NNBSP}»"),
     ('« il dit "oui" hier »', f"«{NNBSP}il dit “oui” hier{NNBSP}»"),
     # single quotes: “ ”; apostrophes stay ’ and are never taken for quotes
     ("le 'client' roi", "le “client” roi"),
@@ -221,7 +221,7 @@ def test_link_targets_and_attributes_keep_their_characters() -> None:
 
 def test_text_in_another_language_is_left_alone() -> None:
     markdown = (
-        "Il a dit [Really? Yes: \"no\"]{lang=en} : fin.\n\n"
+        'Il a dit [Really? Yes: "no"]{lang=en} : fin.\n\n'
         "::: {lang=en-GB}\nHello: world!\n:::\n\n"
         "::: {lang=fr-CA}\nBonjour: monde!\n:::\n"
     )

@@ -52,7 +52,9 @@ def options_named(**options: str) -> Iterator[None]:
     except OutOfRange as error:
         if error.what not in options:
             raise
-        raise CmError(f"{options[error.what]} must be between {error.low} and {error.high} here, not {error.given}") from None
+        raise CmError(
+            f"{options[error.what]} must be between {error.low} and {error.high} here, not {error.given}"
+        ) from None
 
 
 def print_json(data: Any) -> None:

@@ -306,7 +306,7 @@ class OutlineReader(StrictReader):
         return outline
 
     def lint(self, node: Any) -> Lint:
-        """`lint:` — `disable:` a list of rule ids, `rules:` the author's own rules (id, pattern, message, suggestion)."""
+        """`lint:` — `disable:` rule ids switched off, `rules:` the author's own (id, pattern, message, suggestion)."""
         lint = Lint()
         if self.is_null(node):
             return lint
@@ -336,7 +336,7 @@ class OutlineReader(StrictReader):
             self.book_lines[key] = key_node.start_mark.line + 1
             value = self.text(value_node, f"book.{key}")
             if key == "cover" and value:
-                self.check(value_node, lambda: check_relative_path(value, "book.cover"))
+                self.check(value_node, lambda value=value: check_relative_path(value, "book.cover"))
             if key == "trim":
                 self.check(value_node, lambda value=value: check_trim(value))
             setattr(meta, key, value)

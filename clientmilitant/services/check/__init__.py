@@ -13,72 +13,23 @@ import functools
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass, replace
-from typing import Any
+from dataclasses import replace
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.text import did_you_mean
 from clientmilitant.core.words import count_words
+from clientmilitant.services.check.findings import ERROR, SCHEMA_VERSION, WARNING, Finding, Report, chapter_file
+from clientmilitant.services.check.links import check_links, pandoc_identifier
+from clientmilitant.services.check.prose import prose_findings
 from clientmilitant.storage import outline_file
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import inside
 
-SCHEMA_VERSION = 1
-ERROR, WARNING = "error", "warning"
+__all__ = ["ERROR", "SCHEMA_VERSION", "WARNING", "Finding", "Report", "check_book", "pandoc_identifier"]
+
 OVER_TARGET_RATIO = 1.5  # a chapter past 150% of its target is worth a warning
 ADVANCED_STATUSES = ("draft", "revised", "final")
-
-
-@dataclass(frozen=True)
-class Finding:
-    """One problem: how grave, what kind, where, what is wrong and what to do."""
-
-    level: str  # ERROR or WARNING
-    code: str  # a stable name for scripts: "broken-link", "unused-source"…
-    message: str
-    hint: str
-    file: str | None = None  # relative to the book's folder
-    line: int | None = None
-    column: int | None = None
-    number: str | None = None  # the section concerned, when there is one
-    id: str | None = None
-    rule: str | None = None  # the blog-voice rule (code blog-voice)
-
-    @property
-    def place(self) -> str:
-        """`chapters/web20.md:3:12`, the form editors and terminals can jump to."""
-        where = self.file or ""
-        if self.file and self.line:
-            where += f":{self.line}" + (f":{self.column}" if self.column else "")
-        return where
-
-    @property
-    def section(self) -> str:
-        return f"{self.number} {self.id}" if self.number else ""
-
-
-@dataclass(frozen=True)
-class Report:
-    findings: list[Finding]
-
-    @property
-    def errors(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == ERROR]
-
-    @property
-    def warnings(self) -> list[Finding]:
-        return [f for f in self.findings if f.level == WARNING]
-
-    def data(self) -> dict[str, Any]:
-        """The JSON shape of `cm check --json`."""
-        return {
-            "version": SCHEMA_VERSION,
-            "ok": not self.errors,
-            "errors": len(self.errors),
-            "warnings": len(self.warnings),
-            "findings": [asdict(f) for f in self.findings],
-        }
 
 
 def check_book(book: Book) -> Report:
@@ -121,11 +72,7 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
     yield from _check_sections(outline, lines, texts)
     yield from _check_sources(outline, lines)
     yield from _check_orphans(outline, texts)
-    from clientmilitant.services.check.links import check_links  # imports this module's Finding
-
     yield from check_links(outline, texts)
-    from clientmilitant.services.check.prose import prose_findings
-
     yield from prose_findings(book, outline, texts)
 
 
@@ -146,10 +93,6 @@ def _schema_finding(book: Book, error: BookError) -> Finding:
     return Finding(ERROR, code, message, hint, book.outline_path.name, line, column)
 
 
-def _chapter_file(section_id: str) -> str:
-    return f"chapters/{section_id}.md"
-
-
 def _chapter_id(file: str | None) -> str | None:
     """`chapters/web20.md` → `web20`; None for another file or none."""
     if file and file.startswith("chapters/") and file.endswith(".md"):
@@ -160,7 +103,7 @@ def _chapter_id(file: str | None) -> str | None:
 def _read_chapters(book: Book, texts: dict[str, str]) -> Iterator[Finding]:
     """Read every chapter file once; a file outside chapters/ or not UTF-8 is an error."""
     for file_id, path in sorted(book.chapter_files().items()):
-        relative = _chapter_file(file_id)
+        relative = chapter_file(file_id)
         try:
             inside(book.root, path, "this chapter")
             inside(book.chapters_dir, path, "this chapter")
@@ -246,7 +189,7 @@ def _check_sections(outline: model.Outline, lines: outline_file.Lines, texts: di
                 f"write it (cm chapter edit {number}) or set it back: cm section set {number} --status idea",
             )
         if section.target and total > OVER_TARGET_RATIO * section.target:
-            file = _chapter_file(section.id) if section.id in texts else "outline.yaml"
+            file = chapter_file(section.id) if section.id in texts else "outline.yaml"
             yield at(
                 WARNING,
                 "over-target",
@@ -304,20 +247,5 @@ def _check_orphans(outline: model.Outline, texts: dict[str, str]) -> Iterator[Fi
                 f'{meant}give it a section (cm section add "…" --id {file_id}) or move it out of chapters/'
                 if model.is_valid_id(file_id)
                 else f"{meant}rename it to chapters/<section-id>.md, or move it out of chapters/",
-                _chapter_file(file_id),
+                chapter_file(file_id),
             )
-
-
-def _line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def _column(text: str, offset: int) -> int:
-    return offset - (text.rfind("\n", 0, offset) + 1) + 1
-
-
-def pandoc_identifier(heading: str) -> str:
-    """The id pandoc gives a heading (see links.pandoc_identifier)."""
-    from clientmilitant.services.check.links import pandoc_identifier as identifier
-
-    return identifier(heading)

@@ -1,5 +1,5 @@
-"""Links between chapters in `cm check`: `[text](#id)` must reach a section or a heading of the same
-chapter, as the export resolves them; headings' ids as pandoc makes them."""
+"""`cm check`'s links: `#id` links must lead to a section or a heading of the same chapter, as the
+export resolves them; links to another chapter's file are written by id instead."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from clientmilitant.core import model
 from clientmilitant.core.errors import NotFound
 from clientmilitant.core.text import did_you_mean
 from clientmilitant.core.words import blank_out_unread
-from clientmilitant.services.check import ERROR, WARNING, Finding, _chapter_file, _column, _line
+from clientmilitant.services.check.findings import ERROR, WARNING, Finding, chapter_file
 
 # Cross-links between chapters are written [text](#section-id); pandoc's reference links too.
 _INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]*)")
@@ -25,6 +25,7 @@ _LOCAL_MARKDOWN = re.compile(r"^(?:\.?/)?(?:chapters/)?([^/#?]+)\.md(?:#.*)?$")
 _SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
+# long: one pass over each chapter's headings and links, each finding written out in full
 def check_links(outline: model.Outline, texts: dict[str, str]) -> Iterator[Finding]:
     """Links to `#id` must name a section or a heading of the same chapter, as the export resolves
     them (each chapter's ids are its own: the export prefixes them with the section's id). Inside a
@@ -40,7 +41,7 @@ def check_links(outline: model.Outline, texts: dict[str, str]) -> Iterator[Findi
         for file_id in owned
     }
     for file_id in owned:
-        file, number, section_id = _chapter_file(file_id), by_id[file_id].number, file_id
+        file, number, section_id = chapter_file(file_id), by_id[file_id].number, file_id
         explicit_lines: dict[str, int] = {}
         for heading_id, explicit, offset in headings[file_id]:
             if not explicit:
@@ -162,3 +163,11 @@ def pandoc_identifier(heading: str) -> str:
     text = re.sub(r"\s+", "-", text.strip()).lower()
     first_letter = next((i for i, c in enumerate(text) if c.isalpha()), len(text))
     return text[first_letter:] or "section"
+
+
+def _line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _column(text: str, offset: int) -> int:
+    return offset - (text.rfind("\n", 0, offset) + 1) + 1

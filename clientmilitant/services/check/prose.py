@@ -7,7 +7,10 @@ from collections.abc import Iterator
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
-from clientmilitant.services.check import WARNING, Finding, _chapter_file, _column, _line, repeats, voice
+from clientmilitant.services.check import repeats, voice
+from clientmilitant.services.check.findings import WARNING, Finding
+from clientmilitant.services.check.findings import chapter_file as _chapter_file
+from clientmilitant.services.check.links import _column, _line
 from clientmilitant.services.credits import book_credits
 from clientmilitant.storage.book import Book
 

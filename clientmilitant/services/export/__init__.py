@@ -14,6 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import CmError, Failed, NotFound
@@ -57,12 +58,28 @@ class ExportResult:
     identifier_created: bool = False
     french_typography: bool = False
 
+    def data(self) -> dict[str, Any]:
+        """The JSON shape of `cm export … --json` (README, "JSON output")."""
+        return {
+            "version": 1,
+            "format": self.format,
+            "output": str(self.output),
+            "sections": self.sections,
+            "chapters": self.chapters,
+            "sources": self.sources,
+            "identifier": self.identifier,
+            "identifier_created": self.identifier_created,
+            "french_typography": self.french_typography,
+            "warnings": self.warnings,
+        }
+
 
 def default_output(book: Book, title: str, fmt: str) -> Path:
     """`build/<slug of the title>.<ext>` in the book's folder."""
     return book.root / "build" / f"{model.slugify(title or 'book')}.{FORMATS[fmt]}"
 
 
+# long: the export pipeline in order (read → assemble → pandoc → typst → write), one call per step
 def export_book(
     book: Book, options: ExportOptions, progress: Callable[[str], None] = lambda step: None
 ) -> ExportResult:

@@ -1,6 +1,6 @@
 """Typesetting the PDF: pandoc's Typst (from templates/book.typ) → the Typst compiler → PDF bytes.
 
-The only module that imports `typst` (the PyPI wheel: the compiler and its fonts, no TeX, no system
+It runs `typst` (the PyPI wheel: the compiler and its fonts, no TeX, no system
 library). Typst runs with the book's folder as its root, so an image can only come from inside the
 book, and with its bundled fonts only (never the machine's), so the same book gives the same bytes
 on every machine; the creation date is fixed by the caller.
