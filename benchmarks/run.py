@@ -18,7 +18,11 @@ have their runs alternated):
 3. Export, when `cm export epub` works: a synthetic 100,000-word book, against bare pandoc run on
    the same assembled Markdown with the same arguments (captured by a pandoc wrapper through
    CM_PANDOC on a first run). Target: at most 1.15 × pandoc.
-4. Sources, when `cm source import` and `cm source suggest` work: importing 1,000 posts, and
+4. PDF, when `cm export pdf` works: a synthetic 96,000-word book (30 chapters of 3,200 words with
+   footnotes and a sub-heading each), against the bare pipeline in one process — pandoc with the
+   same arguments and input (captured through CM_PANDOC), then `typst.compile` on its output with
+   the same options. Targets: at most 1.2 × the bare pipeline, 10 s, 500 MB.
+5. Sources, when `cm source import` and `cm source suggest` work: importing 1,000 posts, and
    suggesting sources for a section among 1,000. Targets: see TARGETS below and docs/benchmarks.md.
 5. Preview (benchmarks/preview.py): `cm preview` on a 100,000-word book — first build against
    `cm export html`, save → Chromium shows it (≤ 0.5 s), CPU while idle, memory (≤ 200 MB).
@@ -41,6 +45,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -76,6 +81,9 @@ TARGETS = {
     "megabytes_at_10k": 80.0,
     "growth_1k_10k": 12.0,
     "export_ratio": 1.15,  # cm export epub / bare pandoc
+    "pdf_ratio": 1.2,  # cm export pdf / bare pandoc -t typst + typst.compile
+    "pdf_seconds": 10.0,  # a 96,000-word book
+    "pdf_megabytes": 500.0,
     # Sources: importing 1,000 posts is done once per blog, so a few seconds is fine; 5 s and 150 MB
     # leave room for parsing a 5 MB export file. Suggesting runs while writing: it must answer as
     # fast as `outline show` on a big book (1 s) over 1,000 sources.
@@ -326,17 +334,25 @@ exec '{pandoc}' "$@" < "$dir/input.md"
 """
 
 
+def capture_pandoc(capture: Path, book: Path, output: Path) -> Path:
+    """Run `cm export <output's format>` once with a pandoc wrapper that records how cm runs pandoc."""
+    from clientmilitant.services.export.pandoc import find_pandoc
+
+    capture.mkdir()
+    wrapper = capture.with_suffix(".sh")
+    wrapper.write_text(PANDOC_WRAPPER.format(dir=capture, pandoc=find_pandoc()))
+    wrapper.chmod(0o755)
+    command = [*CM, "export", output.suffix.lstrip("."), "-o", str(output)]
+    run_once(command, book, env={**ENV, "CM_PANDOC": str(wrapper)})
+    return capture
+
+
 def export(folder: Path, repeat: int) -> list[str]:
     from clientmilitant.services.export.pandoc import find_pandoc
 
     book = synthetic_book(folder / "book-export", 500, chapter_every=1, chapter_words=200)  # ~100,000 words
-    capture = folder / "pandoc-capture"
-    capture.mkdir()
-    wrapper = folder / "pandoc-wrapper.sh"
-    wrapper.write_text(PANDOC_WRAPPER.format(dir=capture, pandoc=find_pandoc()))
-    wrapper.chmod(0o755)
     output = folder / "livre.epub"
-    run_once([*CM, "export", "epub", "-o", str(output)], book, env={**ENV, "CM_PANDOC": str(wrapper)})
+    capture = capture_pandoc(folder / "pandoc-capture", book, output)
     arguments = (capture / "args").read_bytes().split(b"\0")[:-1]
     pandoc_env = dict(entry.split("=", 1) for entry in (capture / "env").read_text().split("\0") if "=" in entry)
     pandoc_cwd = Path((capture / "cwd").read_text().strip())
@@ -361,6 +377,81 @@ def export(folder: Path, repeat: int) -> list[str]:
         "",
         f"Ratio: **{ratio:.2f} ×** pandoc in wall time, {cm.cpu / bare.cpu:.2f} × in CPU time "
         f"(target ≤ {TARGETS['export_ratio']} ×) — {verdict(ratio <= TARGETS['export_ratio'])}",
+        "",
+    ]
+
+
+def pdf_book(folder: Path, chapters: int = 30, words: int = 3050) -> Path:
+    """A book of 3 parts and `chapters` chapters of `words` words, a footnote every 4th paragraph
+    and a sub-heading in the middle of each: what a printed book is made of."""
+    folder.mkdir(parents=True)
+    (folder / "chapters").mkdir()
+    book = model.BookMeta(title="Livre synthétique", author="Benchmark", date="2026-01-15", publisher="Éditions")
+    outline = model.Outline(book=book)
+    outline.sources = [model.Source(id=f"billet-{n}", url=f"http://example.org/{n}.html") for n in range(1, 6)]
+    for p in range(1, 4):
+        part = model.Section(id=f"partie-{p}", title=f"Partie {p} : le client « militant »")
+        for s in range(1, chapters // 3 + 1):
+            section = model.Section(id=f"s-{p}-{s}", title=f"Section {p}.{s} — l'été du consommateur")
+            section.sources = [f"billet-{s % 5 + 1}"]
+            paragraphs = prose(words, p * 100 + s).split("\n\n")
+            notes = []
+            for n in range(0, len(paragraphs), 4):
+                paragraphs[n] = paragraphs[n].rstrip() + f"[^{n}]"
+                notes.append(f"[^{n}]: Note {n} : voir le billet « {s} » ?")
+            paragraphs.insert(len(paragraphs) // 2, "## Un intertitre")
+            text = "\n\n".join(paragraphs + notes) + "\n"
+            (folder / "chapters" / f"{section.id}.md").write_text(text, encoding="utf-8")
+            part.sections.append(section)
+        outline.parts.append(part)
+    (folder / "outline.yaml").write_text(outline_file.dumps(outline), encoding="utf-8")
+    return folder
+
+
+BARE_PDF = """import subprocess, sys, typst
+# pandoc -t typst, as cm ran it (arguments, input, environment, folder), then typst.compile on its output
+args, source, env, cwd, root, output = sys.argv[1:7]
+arguments = open(args, "rb").read().split(b"\\0")[:-1]
+environment = dict(e.split("=", 1) for e in open(env).read().split("\\0") if "=" in e)
+typ = subprocess.run([*arguments], stdin=open(source, "rb"), capture_output=True, check=True, env=environment, cwd=cwd)
+typst.compile(typ.stdout, output=output, root=root, ignore_system_fonts=True, format="pdf", timestamp=0)
+"""
+
+
+def pdf(folder: Path, repeat: int) -> list[str]:
+    from clientmilitant.services.export.pandoc import find_pandoc
+
+    book = pdf_book(folder / "book-pdf")
+    output = folder / "livre.pdf"
+    capture = capture_pandoc(folder / "pdf-capture", book, output)
+    arguments = capture / "args"
+    arguments.write_bytes(find_pandoc().encode() + b"\0" + arguments.read_bytes())
+    bare_script = folder / "bare_pdf.py"
+    bare_script.write_text(BARE_PDF)
+    bare_args = [str(p) for p in (arguments, capture / "input.md", capture / "env")]
+    bare_args += [(capture / "cwd").read_text().strip(), str(book), str(folder / "bare.pdf")]
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "chapters").glob("*.md"))
+    cm, bare = measure_pair(
+        (lambda i: [*CM, "export", "pdf", "-o", str(output)], book, {}),
+        (lambda i: [PYTHON, str(bare_script), *bare_args], book, {}),
+        repeat,
+    )
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", output.read_bytes()))
+    ratio = cm.seconds / bare.seconds
+    ok = ratio <= TARGETS["pdf_ratio"] and cm.seconds <= TARGETS["pdf_seconds"]
+    ok = ok and cm.megabytes <= TARGETS["pdf_megabytes"]
+    return [
+        f"### PDF: `cm export pdf` on a synthetic book of {words:,} words ({count_sections(book)} sections, "
+        f"{pages or 'n/a'} pages)",
+        "",
+        "| command | median (CPU), peak memory | runs |",
+        "| --- | ---: | ---: |",
+        f"| bare pipeline: pandoc -t typst (same input, arguments), typst.compile | {timing(bare)} | {bare.runs} |",
+        f"| `cm export pdf` | {timing(cm)} | {cm.runs} |",
+        "",
+        f"Ratio: **{ratio:.2f} ×** the bare pipeline in wall time, {cm.cpu / bare.cpu:.2f} × in CPU time "
+        f"(targets ≤ {TARGETS['pdf_ratio']} ×, ≤ {TARGETS['pdf_seconds']:.0f} s, ≤ {TARGETS['pdf_megabytes']:.0f} MB) "
+        f"— {verdict(ok)}",
         "",
     ]
 
@@ -397,7 +488,7 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
     parser.add_argument(
-        "--only", default="startup,sizes,export,sources,preview,storage,desk", help="which parts to run"
+        "--only", default="startup,sizes,export,pdf,sources,preview,storage,desk", help="which parts to run"
     )
     options = parser.parse_args()
     startup_repeat = options.repeat or (5 if options.quick else 21)
@@ -421,6 +512,8 @@ def main() -> None:
                     report += ["### Export", "", f"`cm export epub` failed: {error}", ""]
             else:
                 report += ["### Export", "", "`cm export epub` does not exist in this checkout: not measured.", ""]
+        if "pdf" in parts:
+            report += pdf_section(folder, repeat)
         if "sources" in parts:
             report += sources_section(folder, repeat)
         if "preview" in parts:
@@ -431,6 +524,15 @@ def main() -> None:
             report += desk_section(folder, repeat, quick=options.quick)
     report.append(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
     print("\n".join(report))
+
+
+def pdf_section(folder: Path, repeat: int) -> list[str]:
+    if not command_works("export", "pdf"):
+        return ["### PDF", "", "`cm export pdf` does not exist in this checkout: not measured.", ""]
+    try:
+        return pdf(folder, repeat)
+    except Exception as error:  # report it and go on with the other measures
+        return ["### PDF", "", f"`cm export pdf` failed: {error}", ""]
 
 
 def preview_section(folder: Path, repeat: int) -> list[str]:

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from clientmilitant.storage.files import display_path  # noqa: F401 (how every command names a file)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -33,12 +35,28 @@ OPTIONS = Options()
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table or tree.")
 REF_ARGUMENT = typer.Argument(..., metavar="REF", help="A section: its number (2.1) or its id.")
+PANDOC_OPTION = typer.Option(
+    None, "--pandoc", envvar="CM_PANDOC", metavar="PATH", help="The pandoc to run (default: the one installed with cm)."
+)
 
 
 def current_book() -> Book:
     from clientmilitant.storage.book import find_book
 
     return find_book(OPTIONS.outline)
+
+
+def book_if_any() -> Book | None:
+    """The book named by --outline or found upwards; None when there is none here (never when
+    --outline names one that does not exist: that is an error)."""
+    from clientmilitant.core.errors import NotFound
+
+    try:
+        return current_book()
+    except NotFound:
+        if OPTIONS.outline:
+            raise
+        return None
 
 
 @contextlib.contextmanager

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import typer
 
-from clientmilitant.cli.common import JSON_OPTION, current_book, escape, print_json, say
-from clientmilitant.storage.files import display_path
+from clientmilitant.cli.common import JSON_OPTION, PANDOC_OPTION, current_book, display_path, escape, print_json, say
 
 app = typer.Typer(
     help="Export the book through pandoc: markdown, epub, docx, html or pdf (default: build/<title>.<ext>).",
@@ -83,13 +82,7 @@ def make_command(fmt: str) -> Callable[..., None]:
         css: Path | None = typer.Option(
             None, "--css", metavar="FILE", help="A stylesheet to use instead of cm's (epub, html)."
         ),
-        pandoc: str | None = typer.Option(
-            None,
-            "--pandoc",
-            envvar="CM_PANDOC",
-            metavar="PATH",
-            help="The pandoc to run (default: the one installed with cm).",
-        ),
+        pandoc: str | None = PANDOC_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from clientmilitant.services.export import ExportOptions, export_book

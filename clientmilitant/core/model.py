@@ -20,6 +20,7 @@ from clientmilitant.core.book_meta import (  # noqa: F401 (the book's metadata, 
 )
 from clientmilitant.core.errors import CmError, NotFound, OutOfRange, Refused
 from clientmilitant.core.ids import ID_PATTERN, check_new_id, is_valid_id, slugify, unique_id  # noqa: F401
+from clientmilitant.core.placement import After, Before, Down, Place, Top, Under, Up, Where  # noqa: F401
 from clientmilitant.core.text import did_you_mean
 
 STATUSES = ("idea", "draft", "revised", "final")
@@ -201,49 +202,6 @@ def find_source(outline: Outline, source_id: str) -> Source:
 
 
 # --- restructuring ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Before:
-    """Just before the section `ref`, among its siblings."""
-
-    ref: str
-
-
-@dataclass(frozen=True)
-class After:
-    """Just after the section `ref`, among its siblings."""
-
-    ref: str
-
-
-@dataclass(frozen=True)
-class Under:
-    """Inside the section `ref`, at `position` (from 1) among its sub-sections; last when None."""
-
-    ref: str
-    position: int | None = None
-
-
-@dataclass(frozen=True)
-class Top:
-    """At the top level (a part), at `position` (from 1) among the parts; last when None."""
-
-    position: int | None = None
-
-
-@dataclass(frozen=True)
-class Up:
-    """One place earlier among its siblings (a move only)."""
-
-
-@dataclass(frozen=True)
-class Down:
-    """One place later among its siblings (a move only)."""
-
-
-Place = Before | After | Under | Top  # where a new or moved section goes
-Where = Place | Up | Down  # where a section moves
 
 
 def _slot(outline: Outline, place: Place) -> tuple[list[Section], int]:

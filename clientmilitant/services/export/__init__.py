@@ -186,10 +186,7 @@ def format_arguments(
     if fmt == "pdf":
         from clientmilitant.services.export import pdf
 
-        book_meta = outline.book
-        return [f"--toc-depth={TOC_DEPTH}"] + pdf.template_arguments(
-            book_meta.trim, book_meta.lang or "fr-FR", book_meta.title, book_meta.author, book_meta.identifier
-        )
+        return [f"--toc-depth={TOC_DEPTH}", *pdf.template_arguments(outline.book)]
     if fmt == "html":
         return ["-t", "html5", "-s", "--embed-resources", "--toc", f"--toc-depth={TOC_DEPTH}", "--css", str(css)]
     arguments = ["-t", "epub3", "--toc", f"--toc-depth={TOC_DEPTH}", f"--split-level={depth}", "--css", str(css)]
