@@ -670,8 +670,14 @@ def sources(folder: Path, repeat: int) -> list[str]:
 
 # --- from blog to book: cm diff, cm stats --history, cm check's prose rules, cm chapter seed ------
 
-GIT_ENV = {"GIT_AUTHOR_NAME": "B", "GIT_AUTHOR_EMAIL": "b@example.org", "GIT_COMMITTER_NAME": "B",
-           "GIT_COMMITTER_EMAIL": "b@example.org", "GIT_CONFIG_GLOBAL": "/dev/null", "GIT_CONFIG_NOSYSTEM": "1"}  # fmt: skip
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "B",
+    "GIT_AUTHOR_EMAIL": "b@example.org",
+    "GIT_COMMITTER_NAME": "B",
+    "GIT_COMMITTER_EMAIL": "b@example.org",
+    "GIT_CONFIG_GLOBAL": "/dev/null",
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
 
 
 def git(cwd: Path, *args: str, data: bytes | None = None) -> None:

@@ -199,12 +199,8 @@ def to_data(outline: Outline) -> dict[str, Any]:
         "sources": [_source_data(source) for source in outline.sources],
     }
     if outline.lint:
-        lint: dict[str, Any] = {}
-        if outline.lint.disable:
-            lint["disable"] = list(outline.lint.disable)
-        if outline.lint.rules:
-            lint["rules"] = [{k: getattr(r, k) for k in LINT_RULE_KEYS if getattr(r, k)} for r in outline.lint.rules]
-        data["lint"] = lint
+        rules = [{k: getattr(r, k) for k in LINT_RULE_KEYS if getattr(r, k)} for r in outline.lint.rules]
+        data["lint"] = {k: v for k, v in (("disable", list(outline.lint.disable)), ("rules", rules)) if v}
     return data
 
 
@@ -322,10 +318,8 @@ class OutlineReader(StrictReader):
                 raise self.fail(rule_node, f"lint rule '{rule_id}' has no 'pattern'")
             rule = LintRule(rule_id, self.text(rule_entries["pattern"][1], f"the pattern of '{rule_id}'", True))
             self.check(rule_entries["pattern"][1], lambda rule=rule: check_pattern(rule.pattern))
-            rule.message = self.text(rule_entries["message"][1], "message") if "message" in rule_entries else ""
-            rule.suggestion = (
-                self.text(rule_entries["suggestion"][1], "suggestion") if "suggestion" in rule_entries else ""
-            )
+            for key in ("message", "suggestion"):
+                setattr(rule, key, self.text(rule_entries[key][1], key) if key in rule_entries else "")
             lint.rules.append(rule)
         return lint
 
