@@ -116,3 +116,21 @@ def say(message: str) -> None:
 def escape(text: str) -> str:
     """Author's text shown inside rich markup: `[` in a title must not be read as a style."""
     return text.replace("[", r"\[")
+
+
+class EscapingStream:
+    """stdout or stderr with control characters shown escaped (`\\x1b]0;…`): a title from a feed must
+    never clear the screen or set the terminal's title. Colour codes (ESC [ … m), which rich writes
+    itself, pass; so do tab and newline."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from clientmilitant.core.untrusted import escape_terminal
+
+        self._stream.write(escape_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
