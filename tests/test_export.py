@@ -337,7 +337,8 @@ def test_chapter_starting_with_dashes_keeps_its_prose_and_the_book_title(epub: E
     assert epub.dc("title")[0] == "Le client militant"  # the chapter's `title:` replaced nothing
 
 
-def test_chapter_headings_go_below_the_outline_levels(epub: Epub) -> None:
+def test_chapter_headings_go_right_under_their_section_never_skipping_a_level(epub: Epub) -> None:
+    """Was h4 and h5 under the part's h1 (below every outline level): Ace's heading-order violation."""
     page = next(p for p in epub.body_pages() if "entreprises" in epub.ids(p))
     heads = {
         e.tag.removeprefix(XHTML): "".join(e.itertext())
@@ -346,8 +347,8 @@ def test_chapter_headings_go_below_the_outline_levels(epub: Epub) -> None:
     }
     assert heads == {
         "h1": "3 Pour les entreprises",
-        "h4": "Ce que les entreprises doivent savoir",
-        "h5": "Deux niveaux plus bas",
+        "h2": "Ce que les entreprises doivent savoir",
+        "h3": "Deux niveaux plus bas",
     }
 
 

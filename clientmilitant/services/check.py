@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from clientmilitant.core import model
+from clientmilitant.core import chapter_scan, model
 from clientmilitant.core.errors import BookError, NotFound
 from clientmilitant.core.words import blank_out_unread, count_words
 from clientmilitant.storage import outline_file
@@ -133,6 +133,7 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
     yield from _check_sources(outline, lines)
     yield from _check_orphans(outline, texts)
     yield from _check_links(outline, texts)
+    yield from _check_chapter_content(outline, texts)
 
 
 def _schema_finding(book: Book, error: BookError) -> Finding:
@@ -369,6 +370,34 @@ def _check_links(outline: model.Outline, texts: dict[str, str]) -> Iterator[Find
                 message, hint = problem
                 line, column = _line(visible[file_id], offset), _column(visible[file_id], offset)
                 yield Finding(ERROR, "broken-link", message, hint, file, line, column, number, section_id)
+
+
+def _check_chapter_content(outline: model.Outline, texts: dict[str, str]) -> Iterator[Finding]:
+    """Front matter (never printed: the export leaves it out) and images without alternative text
+    (an accessibility failure the EPUB's metadata then admits) in the book's chapters."""
+    owned = model.section_ids(outline)
+    for file_id in (file_id for file_id in texts if file_id in owned):
+        file, text = _chapter_file(file_id), texts[file_id]
+        found = chapter_scan.front_matter(text)
+        if found:
+            yield Finding(
+                ERROR,
+                "front-matter",
+                f"front matter ({', '.join(found.keys)}) at the top of a chapter: the export leaves it out",
+                "delete it: a chapter's title is its section's (cm section rename), the book's metadata is cm book set",
+                file,
+                found.first_line,
+            )
+        for image in chapter_scan.images(text):
+            if not image.alt:
+                yield Finding(
+                    ERROR,
+                    "image-without-alt",
+                    f"the image '{image.target}' has no alternative text: a reader who cannot see it gets nothing",
+                    "describe it between the brackets: ![what the image shows](" + image.target + ")",
+                    file,
+                    image.line,
+                )
 
 
 def _link_problem(target: str, anchors: set[str], outline: model.Outline) -> tuple[str, str] | None:

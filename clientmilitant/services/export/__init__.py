@@ -14,11 +14,15 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from clientmilitant.core import model
+from clientmilitant.core import chapter_scan, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import atomic_write, display_path, inside
+
+if TYPE_CHECKING:
+    from clientmilitant.services.export.epub import Images
 
 FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html"}
 PACKAGE = Path(__file__).parent
@@ -26,6 +30,9 @@ DEFAULT_CSS = PACKAGE / "epub.css"
 CHAPTERS_FILTER = PACKAGE / "filters" / "chapters.lua"
 FRENCH_FILTER = PACKAGE / "filters" / "french.lua"
 TOC_DEPTH = 2
+# pandoc's code colours (#60a0b0 on white…) fail WCAG 2.1 AA contrast (Ace: color-contrast); a book's
+# code is quoted text, set in the body's colour.
+NO_HIGHLIGHT = ["--syntax-highlighting=none"]
 
 
 @dataclass
@@ -68,6 +75,7 @@ def export_book(
 ) -> ExportResult:
     """Export the book; nothing is written (output or outline) unless pandoc succeeds."""
     from clientmilitant.services.export import assemble, pandoc
+    from clientmilitant.services.export import epub as epub_finish
 
     if options.format not in FORMATS:
         raise CmError(f"no export format '{options.format}'", f"one of: {', '.join(FORMATS)}")
@@ -82,8 +90,12 @@ def export_book(
         new_identifier = f"urn:uuid:{uuid.uuid4()}"
     progress(f"assembling {len(exported)} sections")
     epub = options.format == "epub"
+    scan_warnings = chapter_warnings(chapters)
+    images = images_of(chapters)
+    lang, cover = outline.book.lang or "fr-FR", bool(outline.book.cover)
+    accessibility = epub_finish.accessibility_metadata(lang, images, cover) if epub else None
     assembly = assemble.assemble(
-        outline, exported, chapters, drafts=options.drafts, identifier=new_identifier, typed_titles=epub
+        outline, exported, chapters, options.drafts, new_identifier, typed_titles=epub, lists=accessibility
     )
     french = options.french_typography and assembly.metadata["lang"].lower().startswith("fr")
     french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
@@ -97,6 +109,8 @@ def export_book(
     texts = {f"chapters/{section_id}.md": text for section_id, text in chapters.items() if text}
     result = pandoc.run(program, arguments, assembly.markdown, reproducible_env(inputs), texts)
     data = result.output
+    if epub:
+        data = epub_finish.finish(data, assembly.metadata["lang"], epub_finish.conforms(images))
     if options.format == "markdown":
         data = assemble.metadata_block(assembly.metadata).encode("utf-8") + b"\n" + data
     if new_identifier:
@@ -118,11 +132,32 @@ def export_book(
         ],
         chapters=len(assembly.chapter_files),
         sources=len(assembly.sources),
-        warnings=result.warnings,
+        warnings=scan_warnings + result.warnings,
         identifier=assembly.metadata["identifier"],
         identifier_created=bool(new_identifier),
         french_typography=french,
     )
+
+
+def images_of(chapters: dict[str, str | None]) -> Images:
+    """The exported chapters' images: how many, how many without alternative text."""
+    from clientmilitant.services.export import epub as epub_finish
+
+    found = [image for text in chapters.values() if text for image in chapter_scan.images(text)]
+    return epub_finish.Images(len(found), sum(1 for image in found if not image.alt))
+
+
+def chapter_warnings(chapters: dict[str, str | None]) -> list[str]:
+    """What the export leaves out of a chapter and the author should know: its front matter."""
+    warnings = []
+    for section_id, text in chapters.items():
+        found = chapter_scan.front_matter(text or "")
+        if found:
+            warnings.append(
+                f"chapters/{section_id}.md:{found.first_line}: front matter ({', '.join(found.keys)}) left out "
+                "of the book: a chapter's title is its section's (cm section rename)"
+            )
+    return warnings
 
 
 def format_arguments(
@@ -140,8 +175,25 @@ def format_arguments(
     if fmt == "docx":
         return ["-t", "docx", "--toc", f"--toc-depth={TOC_DEPTH}"]
     if fmt == "html":
-        return ["-t", "html5", "-s", "--embed-resources", "--toc", f"--toc-depth={TOC_DEPTH}", "--css", str(css)]
-    arguments = ["-t", "epub3", "--toc", f"--toc-depth={TOC_DEPTH}", f"--split-level={depth}", "--css", str(css)]
+        return [
+            "-t",
+            "html5",
+            "-s",
+            "--embed-resources",
+            *NO_HIGHLIGHT,
+            "--toc",
+            f"--toc-depth={TOC_DEPTH}",
+            f"--css={css}",
+        ]
+    arguments = [
+        "-t",
+        "epub3",
+        f"--split-level={depth}",
+        *NO_HIGHLIGHT,
+        "--toc",
+        f"--toc-depth={TOC_DEPTH}",
+        f"--css={css}",
+    ]
     if outline.book.subtitle:  # the title is then a typed list (see assemble.metadata_block): the
         # title page's template takes the main title as a plain variable, escaped for XHTML here
         arguments += ["-V", f"title={html.escape(outline.book.title)}"]

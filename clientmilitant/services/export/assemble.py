@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant.core import model
+from clientmilitant.core import chapter_scan, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
 
 MAX_HEADING_LEVEL = 6
@@ -32,6 +32,7 @@ LABELS = {
 }
 # Markdown punctuation that could turn the author's plain text (a title, a point) into markup.
 _MARKUP = re.compile(r"([\\`*_\[\]{}<>#|~^$@&])")
+_ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+*])(?=\s|$)")  # would start a list
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.S | re.M)
@@ -76,12 +77,14 @@ def labels(lang: str) -> dict[str, str]:
 
 def markdown_text(text: str) -> str:
     """The author's plain text (a title, a point) as Markdown that pandoc reads back as the same text."""
-    text = " ".join(text.split())
+    text = _ASCII_SPACES.sub(" ", text).strip(" ")  # a no-break space (U+00A0, U+202F) stays
     text = _MARKUP.sub(r"\\\1", text)
     return _LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text, count=1)
 
 
-def metadata_block(metadata: dict[str, str], typed_titles: bool = False) -> str:
+def metadata_block(
+    metadata: dict[str, str], typed_titles: bool = False, lists: dict[str, list[str] | str] | None = None
+) -> str:
     """A YAML metadata block whose values stay strings: each one is double-quoted (JSON is YAML),
     so `NO`, `1.10` or `2007-12-13` are never re-typed by pandoc or by a later reader.
 
@@ -100,6 +103,11 @@ def metadata_block(metadata: dict[str, str], typed_titles: bool = False) -> str:
             lines += ['- type: "subtitle"', f"  text: {quoted(metadata['subtitle'])}"]
         else:
             lines.append(f"{key}: {quoted(value)}")
+    for key, values in (lists or {}).items():  # e.g. the EPUB's accessibility metadata
+        if isinstance(values, str):
+            lines.append(f"{key}: {quoted(values)}")
+        else:
+            lines += [f"{key}:"] + [f"- {quoted(value)}" for value in values]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
@@ -223,15 +231,15 @@ def assemble(
     drafts: bool = False,
     identifier: str = "",
     typed_titles: bool = False,
+    lists: dict[str, list[str] | str] | None = None,
 ) -> Assembly:
     """The pandoc input for the `exported` sections (see `select`); `chapters` maps their ids to their
-    text (None: no file yet)."""
+    text (None: no file yet); `lists` is more metadata, lists of strings (or strings)."""
     check_links(outline, exported, chapters)
     metadata = book_metadata(outline.book, identifier)
     words = labels(metadata["lang"])
     depth = min(max(entry.located.depth for entry in exported), MAX_HEADING_LEVEL)
-    chapter_level = min(depth + 1, MAX_HEADING_LEVEL)
-    blocks = [metadata_block(metadata, typed_titles)]
+    blocks = [metadata_block(metadata, typed_titles, lists)]
     assembly = Assembly("", metadata, depth, exported)
     used_sources: dict[str, model.Source] = {}
     for entry in exported:
@@ -242,15 +250,15 @@ def assemble(
         blocks.append(f"{'#' * level} {number} {markdown_text(section.title)} {{#{section.id}{classes}}}\n")
         if not entry.full:
             continue
-        text = chapters.get(section.id)
+        text = chapter_scan.without_front_matter(chapters.get(section.id) or "")
         if has_text(text):
             fence = fence_for(text)  # type: ignore[arg-type]
             file = f"chapters/{section.id}.md"
             assembly.chapter_files.append(file)
             body = text if text.endswith("\n") else text + "\n"  # type: ignore[union-attr]
-            blocks.append(
-                f'{fence}{{.cm-chapter file="{file}" section="{section.id}" level="{chapter_level}"}}\n{body}{fence}\n'
-            )
+            inner = min(level + 1, MAX_HEADING_LEVEL)  # the chapter's headings: right under its section's
+            attributes = f'file="{file}" section="{section.id}" level="{inner}"'
+            blocks.append(f"{fence}{{.cm-chapter {attributes}}}\n{body}{fence}\n")
         elif drafts and section.points:
             items = "\n".join(f"- {markdown_text(point)}" for point in section.points)
             blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")

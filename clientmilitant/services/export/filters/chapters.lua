@@ -9,8 +9,9 @@ the chapter read with pandoc.read, in this same pandoc process, so that:
     yaml_metadata_block), so its prose stays and the book's title cannot be replaced;
   - HTML comments (the chapter template keeps the plan in one) are dropped: a `--` inside one
     breaks EPUB (RSC-016);
-  - the chapter's headings go below every outline level (the shallowest one at `level`), out of the
-    table of contents (class unlisted), so the EPUB is split at sections only;
+  - the chapter's headings go right under its section's level (`level`), never skipping one, out
+    of the table of contents (class unlisted); in an EPUB the chapter is a div (class cm-text), so
+    its headings never split the book into files: one file per section;
   - every identifier of the chapter becomes `<section>--<id>`: two « Conclusion » never clash;
   - a link `#anchor` goes to the chapter's own heading or span with that id (`#conclusion`), else
     to the section with that id (pandoc rewrites it across EPUB files): the rule `cm check` uses;
@@ -54,16 +55,23 @@ local function outer_identifiers(doc)
   return known
 end
 
--- The shallowest heading level among the chapter's top-level blocks (a heading nested in a div or
--- a quote is rare; it is kept at `level` or below anyway).
-local function shallowest_heading(blocks)
-  local shallowest = nil
+-- The levels the chapter's headings take: the distinct levels of its top-level headings, in order,
+-- become `level`, `level + 1`… so that no heading skips a level (`#` then `###` → h3, h4 under an
+-- h2 section). A heading nested in a div or a quote (rare) is kept between `level` and 6.
+local function heading_levels(blocks, level)
+  local used, levels = {}, {}
   for _, block in ipairs(blocks) do
-    if block.t == 'Header' and (not shallowest or block.level < shallowest) then
-      shallowest = block.level
+    if block.t == 'Header' and not used[block.level] then
+      used[block.level] = true
+      table.insert(levels, block.level)
     end
   end
-  return shallowest
+  table.sort(levels)
+  local map = {}
+  for rank, original in ipairs(levels) do
+    map[original] = math.min(level + rank - 1, MAX_LEVEL)
+  end
+  return map
 end
 
 -- The chapter's blocks, fitted into the book, in one walk over its tree; `known` holds the book's
@@ -78,7 +86,7 @@ local function fit_chapter(block, known, pending)
   if not ok then
     fail(file .. ': ' .. tostring(doc))
   end
-  local shift = level - (shallowest_heading(doc.blocks) or level)
+  local levels = heading_levels(doc.blocks, level)
   local locals, to_sections = {}, {}
   local function prefix(element)
     if element.identifier ~= '' then
@@ -92,7 +100,7 @@ local function fit_chapter(block, known, pending)
     RawBlock = drop_comment,
     RawInline = drop_comment,
     Header = function(header)
-      header.level = math.max(level, math.min(header.level + shift, MAX_LEVEL))
+      header.level = levels[header.level] or math.max(level, math.min(header.level, MAX_LEVEL))
       if not header.classes:includes('unlisted') then
         header.classes:insert('unlisted')
       end
@@ -137,6 +145,11 @@ local function fit_chapter(block, known, pending)
         end
       end,
     })
+  end
+  if FORMAT:match('epub') then
+    -- in a div, the chapter's headings do not split the EPUB into files: one file per section. Two
+    -- divs: pandoc makes a div that opens with a heading into that heading's section, split off
+    return { pandoc.Div({ pandoc.Div(doc.blocks) }, pandoc.Attr('', { 'cm-text' })) }
   end
   return doc.blocks
 end
