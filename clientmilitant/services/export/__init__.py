@@ -101,7 +101,8 @@ def export_book(
     french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
     inputs = [book.outline_path] + [book.root / file for file in assembly.chapter_files]
     filters = [CHAPTERS_FILTER, FRENCH_FILTER] if french else [CHAPTERS_FILTER]
-    arguments = ["-f", "markdown", *(f"--lua-filter={path}" for path in filters)]
+    reader = "markdown" if options.french_typography else "markdown-smart"  # --no-french-typography: quotes as typed
+    arguments = ["-f", reader, *(f"--lua-filter={path}" for path in filters)]
     arguments += ["--resource-path", os.pathsep.join([str(book.root), str(book.chapters_dir)])]
     arguments += format_arguments(book, outline, options, assembly.depth, inputs)
     program = pandoc.find_pandoc(options.pandoc)

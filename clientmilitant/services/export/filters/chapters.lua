@@ -9,6 +9,8 @@ the chapter read with pandoc.read, in this same pandoc process, so that:
     yaml_metadata_block), so its prose stays and the book's title cannot be replaced;
   - HTML comments (the chapter template keeps the plan in one) are dropped: a `--` inside one
     breaks EPUB (RSC-016);
+  - a bare URL (http://…) is a link, and in an EPUB or a web page its text may break after each `/`;
+  - quotes are read as the book is: curled unless cm runs pandoc with `-f markdown-smart`;
   - the chapter's headings go right under its section's level (`level`), never skipping one, out
     of the table of contents (class unlisted); in an EPUB the chapter is a div (class cm-text), so
     its headings never split the book into files: one file per section;
@@ -24,6 +26,24 @@ tell which chapter a pandoc warning (with lines counted inside that chapter) is 
 ]]
 
 local MAX_LEVEL = 6
+-- a chapter is read as the book is (`-f markdown-smart` when cm is asked to leave quotes as typed),
+-- never with a metadata block, and with bare URLs as links
+local READER = 'markdown-yaml_metadata_block+autolink_bare_uris'
+  .. (PANDOC_READER_OPTIONS.extensions:includes('smart') and '' or '-smart')
+local ZWSP = '\u{200B}'
+
+-- the text of a link that shows its address, with a break opportunity after each `/` (U+200B, an
+-- invisible zero-width space), so that a justified line never stretches around a long URL
+local function breakable_address(link)
+  if (FORMAT:match('epub') or FORMAT:match('html')) and link.classes:includes('uri') then
+    link.content = link.content:walk({
+      Str = function(str)
+        local scheme, rest = str.text:match('^(%a[%w+.-]*://)(.*)$') -- no break right after http://
+        return pandoc.Str((scheme or '') .. (rest or str.text):gsub('/+', '%0' .. ZWSP))
+      end,
+    })
+  end
+end
 
 local function note(text)
   io.stderr:write(text, '\n')
@@ -81,7 +101,7 @@ local function fit_chapter(block, known, pending)
   local section = block.attributes.section
   local level = tonumber(block.attributes.level) or 2
   note('cm-chapter\t' .. file)
-  local ok, doc = pcall(pandoc.read, block.text, 'markdown-yaml_metadata_block')
+  local ok, doc = pcall(pandoc.read, block.text, READER)
   note('cm-chapter-end')
   if not ok then
     fail(file .. ': ' .. tostring(doc))
@@ -109,6 +129,7 @@ local function fit_chapter(block, known, pending)
     end,
     Link = function(link)
       prefix(link)
+      breakable_address(link)
       local target = link.target:match('^#(.+)$')
       if target and known[target] then
         to_sections[target] = true
