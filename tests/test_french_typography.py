@@ -1,4 +1,4 @@
-"""French typography: clientmilitant/services/export/filters/french.lua, run by the pandoc that pypandoc-binary installs.
+"""French typography: services/export/filters/french.lua (and french_words.lua), run by pypandoc-binary's pandoc.
 
 Each case runs pandoc (its explicit binary, in a subprocess) with the filter on a small Markdown
 input and compares the text of the result character by character: U+202F (narrow no-break space),
