@@ -20,6 +20,8 @@ have their runs alternated):
    CM_PANDOC on a first run). Target: at most 1.15 × pandoc.
 4. Sources, when `cm source import` and `cm source suggest` work: importing 1,000 posts, and
    suggesting sources for a section among 1,000. Targets: see TARGETS below and docs/benchmarks.md.
+5. Preview (benchmarks/preview.py): `cm preview` on a 100,000-word book — first build against
+   `cm export html`, save → Chromium shows it (≤ 0.5 s), CPU while idle, memory (≤ 200 MB).
 
 Nothing here touches the repository's book except reading it for (1); synthetic books live in a
 temporary folder. The machine's load average is printed: on a shared machine, timings are noise.
@@ -362,7 +364,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)")
     parser.add_argument("--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run")
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
-    parser.add_argument("--only", default="startup,sizes,export,sources", help="which parts to run")
+    parser.add_argument("--only", default="startup,sizes,export,sources,preview", help="which parts to run")
     options = parser.parse_args()
     startup_repeat = options.repeat or (5 if options.quick else 21)
     repeat = options.repeat or (3 if options.quick else 7)
@@ -387,8 +389,22 @@ def main() -> None:
                 report += ["### Export", "", "`cm export epub` does not exist in this checkout: not measured.", ""]
         if "sources" in parts:
             report += sources_section(folder, repeat)
+        if "preview" in parts:
+            report += preview_section(folder, repeat)
     report.append(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
     print("\n".join(report))
+
+
+def preview_section(folder: Path, repeat: int) -> list[str]:
+    """benchmarks/preview.py: needs `cm preview`, Chromium and Playwright."""
+    if not (command_works("preview") and shutil.which("chromium")):
+        return ["### Preview", "", "`cm preview` or chromium is missing: not measured.", ""]
+    from preview import preview  # benchmarks/preview.py, beside this script
+
+    try:
+        return preview(folder, min(repeat, 3), CM, ENV, synthetic_book, run_once)
+    except Exception as error:  # report and go on
+        return ["### Preview", "", f"not measured: {error}", ""]
 
 
 def sources_section(folder: Path, repeat: int) -> list[str]:

@@ -8,8 +8,8 @@ from pathlib import Path
 from clientmilitant.services import stats
 
 NODE_KEYS = {
-    "number", "id", "title", "depth", "status", "words", "target",
-    "total_words", "total_target", "percent", "pages", "sections",
+    "number", "id", "title", "depth", "status", "words", "seeded_words", "target",
+    "total_words", "total_seeded_words", "total_target", "percent", "pages", "sections",
 }  # fmt: skip
 
 
@@ -27,7 +27,9 @@ def test_json_shape_matches_the_readme(cm):
     data = stats_json(cm)
     assert set(data) == {"version", "words_per_page", "book", "statuses", "parts"}
     assert data["version"] == 1 and data["words_per_page"] == stats.WORDS_PER_PAGE == 250
-    assert set(data["book"]) == {"title", "words", "target", "percent", "pages", "target_pages"}
+    assert set(data["book"]) == {
+        "title", "words", "seeded_words", "written_words", "target", "percent", "pages", "target_pages",
+    }  # fmt: skip
     assert list(data["statuses"]) == ["idea", "draft", "revised", "final"]
     for node in nodes(data["parts"]):
         assert set(node) == NODE_KEYS

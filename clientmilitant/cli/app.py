@@ -30,9 +30,11 @@ NOUNS = {
     "chapter": ("chapter", "app"),
     "stats": ("stats", "stats"),
     "check": ("check", "check"),
+    "diff": ("diff", "diff"),
     "source": ("source", "app"),
     "feedback": ("feedback", "app"),
     "export": ("export", "app"),
+    "preview": ("preview", "preview"),
 }
 ROOT_OPTIONS_WITH_VALUE = ("--outline",)
 

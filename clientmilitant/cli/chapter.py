@@ -70,3 +70,55 @@ def chapter_ref(ref: str) -> str:
     """Also accept the chapter's file name (`chapters/web20.md`), as shell completion would give it."""
     name = ref.rsplit("/", 1)[-1]
     return name[:-3] if name.endswith(".md") else ref
+
+
+@app.command("seed")
+def seed(
+    ref: str = typer.Argument(..., metavar="REF", help="The section: its number (2.1) or its id."),
+    sources: list[str] | None = typer.Option(
+        None, "--source", "-s", metavar="ID", help="Seed only this linked post (repeatable; in the order given)."
+    ),
+    by_date: bool = typer.Option(False, "--by-date", help="Seed the posts named by --source in date order."),
+    comments: bool = typer.Option(False, "--comments", help="Add the posts' readers' comments, as quotations."),
+    quote: bool = typer.Option(
+        False, "--quote", help="Seed posts by other authors, as block quotes with their attribution."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", "-n", help="Print what would be added; change nothing."),
+    as_json: bool = JSON_OPTION,
+) -> None:
+    """Start a chapter from its source posts: append the archived text of the posts linked to the
+    section (all, oldest first, or --source ID…), each between comments naming the post.
+
+    Text already in the chapter stays first; a post already seeded is never seeded again; a
+    section at `idea` moves to `draft`; `cm undo` takes it back. A post by another author is
+    refused unless --quote. `cm stats` counts seeded words apart.
+
+    Example: cm chapter seed 2.2 --source labsence-de-fro --comments
+    """
+    from clientmilitant.services.seed import seed as seed_chapter
+
+    result = seed_chapter(
+        current_book(),
+        chapter_ref(ref),
+        source_ids=sources or None,
+        by_date=by_date,
+        comments=comments,
+        quote=quote,
+        dry_run=dry_run,
+    )
+    if as_json:
+        print_json(result.data())
+        return
+    if dry_run and result.text:
+        print(result.text, end="")
+    for post in result.seeded:
+        how = "quoted" if post["quote"] else "seeded"
+        verb = f"would be {how}" if dry_run else how
+        extra = f", {post['comments']} comments" if post["comments"] else ""
+        say(f"{verb}: {escape(post['id'])} ({post['words']:,} words{extra}) → {escape(result.path)}")
+    for skipped in result.skipped:
+        say(f"[dim]skipped: {escape(skipped['id'])} ({skipped['reason']})[/dim]")
+    if not result.seeded:
+        say("nothing new to seed")
+    elif result.drafted:
+        say(f"{result.number} {'would move' if dry_run else 'moved'} from idea to draft")

@@ -1,4 +1,4 @@
-"""`cm export markdown|epub|docx|html`: the book through pandoc, into build/<slug>.<ext> or -o PATH."""
+"""`cm export markdown|epub|docx|html|pdf`: the book through pandoc, into build/<slug>.<ext> or -o PATH."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from clientmilitant.cli.common import JSON_OPTION, current_book, escape, print_j
 from clientmilitant.storage.files import display_path
 
 app = typer.Typer(
-    help="Export the book through pandoc: markdown, epub, docx or html (default: build/<title>.<ext>).",
+    help="Export the book through pandoc: markdown, epub, docx, html or pdf (default: build/<title>.<ext>).",
     no_args_is_help=True,
 )
 
@@ -26,6 +26,7 @@ COMMANDS = {  # format: (what it makes, an example)
     ),
     "docx": ("a Word document, for a publisher", "cm export docx -o manuscrit.docx"),
     "html": ("one standalone HTML page, for the blog", "cm export html --part 2"),
+    "pdf": ("a print-ready PDF book, typeset by Typst (trim size: cm book set trim)", "cm export pdf --part 1"),
 }
 
 

@@ -2,22 +2,44 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
+
+import typer
 
 from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json
 
 BAR_WIDTH = 12
 
 
-def stats(as_json: bool = JSON_OPTION) -> None:
+HISTORY_OPTION = typer.Option(False, "--history", help="Words written per day and week, from git; pace and streak.")
+SVG_OPTION = typer.Option(None, "--svg", metavar="PATH", help="With --history: write the chart as SVG.")
+HTML_OPTION = typer.Option(None, "--html", metavar="PATH", help="With --history: write the chart as an HTML page.")
+
+
+def stats(
+    as_json: bool = JSON_OPTION,
+    history: bool = HISTORY_OPTION,
+    svg: Path | None = SVG_OPTION,
+    html: Path | None = HTML_OPTION,
+) -> None:
     """Show words written, target, progress and status of every section, with subtotals per part
     and for the book, an estimate of pages and how many sections are at each status.
 
     A part counts the words of all its sub-sections; without a target of its own, its target is
     the sum of theirs.
 
+    --history reads the git history of chapters/ (one git log): words per day and week, the
+    streak of writing days, the pace over the last four weeks and the date the targets will be
+    reached at that pace; --svg/--html write the chart as a picture.
+
     Example: cm stats --json | jq '.book.percent'
     """
+    if history or svg or html:
+        from clientmilitant.cli.stats_history import show_history
+
+        show_history(as_json, svg, html)
+        return
     from clientmilitant.services.stats import book_stats
 
     book = current_book()
@@ -91,4 +113,9 @@ def stats_table(data: dict[str, Any]) -> None:
         estimate += f", {book['target_pages']:g} planned"
     counts = ", ".join(f"{count} {status}" for status, count in data["statuses"].items())
     out.print(estimate)
+    if book["seeded_words"]:
+        out.print(
+            f"Of the {book['words']:,} words, {book['seeded_words']:,} are still the seeded posts' text"
+            f" (cm chapter seed) and {book['written_words']:,} were written since"
+        )
     out.print(f"Sections by status: {counts}")

@@ -16,7 +16,8 @@ from clientmilitant.core.errors import CmError, NotFound, Refused
 
 STATUSES = ("idea", "draft", "revised", "final")
 DEFAULT_STATUS = "idea"
-BOOK_KEYS = ("title", "subtitle", "author", "lang", "date", "rights", "publisher", "cover", "identifier")
+BOOK_KEYS = ("title", "subtitle", "author", "lang", "date", "rights", "publisher", "cover", "trim", "identifier")
+TRIMS = ("a5", "6x9", "royal", "a4")  # the PDF's page sizes: A5, 6×9 in, royal (156×234 mm), A4; '' is a5
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 ID_MAX_LENGTH = 64
 NUMBER_PATTERN = re.compile(r"\d+(?:\.\d+)*")
@@ -65,6 +66,7 @@ class BookMeta:
     rights: str = ""
     publisher: str = ""
     cover: str = ""
+    trim: str = ""  # one of TRIMS; '' means the default, a5
     identifier: str = ""
 
 
@@ -475,7 +477,18 @@ def set_book_value(outline: Outline, key: str, value: str) -> None:
         raise CmError("the book needs a title")
     if key == "cover" and value:
         check_relative_path(value, "book.cover")
+    if key == "trim":
+        value = value.lower()
+        check_trim(value)
     setattr(outline.book, key, value)
+
+
+def check_trim(value: str) -> None:
+    """The PDF's trim size: one of TRIMS, or '' for the default (a5)."""
+    if value and value not in TRIMS:
+        close = difflib.get_close_matches(value, TRIMS, n=1)
+        hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(TRIMS)}"
+        raise CmError(f"'{value}' is not a trim size", hint)
 
 
 def check_relative_path(value: str, field_name: str) -> None:

@@ -14,13 +14,13 @@ import contextlib
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 from clientmilitant import __version__
 from clientmilitant.core import model
-from clientmilitant.core.errors import BookError, CmError, NotFound
+from clientmilitant.core.errors import BookError, CmError, NotFound, Refused
 from clientmilitant.storage import outline_file
 from clientmilitant.storage.files import atomic_write, display_path, inside, locked
 
@@ -43,12 +43,26 @@ class FileMove:
     target: str
 
 
+@dataclass(frozen=True)
+class FileWrite:
+    """A file a change wrote (a seeded chapter), so that `cm undo` can put back what was there."""
+
+    path: str  # relative to the book's root
+    saved: str | None  # the file in .cm/history/ holding its previous bytes; None: it did not exist
+    written: str  # SHA-256 of the bytes written: undo refuses when the file changed since
+
+
 @dataclass
 class Change:
-    """An outline being changed under the lock, and the files moved along with the change."""
+    """An outline being changed under the lock, and the files moved or written along with the change."""
 
     outline: model.Outline
     moves: list[FileMove]
+    writes: dict[str, str] = field(default_factory=dict)  # path relative to the root → new text
+
+    def write(self, path: Path, text: str, root: Path) -> None:
+        """Write `path` when the change is saved, after its old bytes are kept for `cm undo`."""
+        self.writes[str(path.relative_to(root))] = text
 
 
 @dataclass(frozen=True)
@@ -59,6 +73,7 @@ class HistoryEntry:
     action: str
     time: float
     moves: tuple[FileMove, ...]
+    files: tuple[FileWrite, ...] = ()
 
 
 def find_book(explicit: str | os.PathLike | None = None, start: Path | None = None) -> Book:
@@ -202,14 +217,26 @@ class Book:
                 outline = self._parse(data)
             change = Change(outline, [])
             yield change
-            self.save(outline, action, tuple(change.moves))
+            self.save(outline, action, tuple(change.moves), change.writes)
 
-    def save(self, outline: model.Outline, action: str, moves: tuple[FileMove, ...] = ()) -> None:
-        """Validate and write; call with the lock held. The version replaced goes to the history."""
+    def save(
+        self,
+        outline: model.Outline,
+        action: str,
+        moves: tuple[FileMove, ...] = (),
+        writes: dict[str, str] | None = None,
+    ) -> None:
+        """Validate and write; call with the lock held. The version replaced goes to the history, with
+        the old bytes of the files the change writes (they are written before outline.yaml)."""
         validate(outline)
         data = outline_file.dumps(outline).encode("utf-8")
+        writes = writes or {}
+        for relative in writes:
+            inside(self.root, self.root / relative, relative)
         if self.outline_path.exists():
-            self._remember(action, moves)
+            self._remember(action, moves, writes)
+        for relative, text in writes.items():
+            atomic_write(self.root / relative, text)
         atomic_write(self.outline_path, data)
         self._keep_cache(_digest(data), outline)
 
@@ -241,7 +268,7 @@ class Book:
 
     # -- history and undo --
 
-    def _remember(self, action: str, moves: tuple[FileMove, ...]) -> None:
+    def _remember(self, action: str, moves: tuple[FileMove, ...], writes: dict[str, str]) -> None:
         inside(self.root, self.history_dir, "the .cm/history folder")
         self.history_dir.mkdir(parents=True, exist_ok=True)
         self._ignore_state_dir()
@@ -253,11 +280,30 @@ class Book:
             os.link(real, snapshot)  # the old inode survives the os.replace that follows: no copy
         except OSError:
             atomic_write(snapshot, Path(real).read_bytes())
-        meta = {"action": action, "time": time.time(), "moves": [m.__dict__ for m in moves]}
+        files = []
+        for index, (relative, text) in enumerate(writes.items()):
+            saved = None
+            current = self.root / relative
+            if current.exists():
+                saved = f"{number:06d}-{index}.bak"
+                atomic_write(self.history_dir / saved, current.read_bytes())
+            files.append(FileWrite(relative, saved, _digest(text.encode("utf-8"))))
+        meta = {
+            "action": action,
+            "time": time.time(),
+            "moves": [m.__dict__ for m in moves],
+            "files": [f.__dict__ for f in files],
+        }
         atomic_write(snapshot.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
         for old in entries[: max(0, len(entries) + 1 - HISTORY_KEEP)]:
-            old.path.unlink(missing_ok=True)
-            old.path.with_suffix(".json").unlink(missing_ok=True)
+            self._forget(old)
+
+    def _forget(self, entry: HistoryEntry) -> None:
+        entry.path.unlink(missing_ok=True)
+        entry.path.with_suffix(".json").unlink(missing_ok=True)
+        for written in entry.files:
+            if written.saved:
+                (self.history_dir / written.saved).unlink(missing_ok=True)
 
     def history(self) -> list[HistoryEntry]:
         inside(self.root, self.history_dir, "the .cm/history folder")
@@ -270,7 +316,9 @@ class Book:
             except (OSError, ValueError):
                 meta = {}
             moves = tuple(FileMove(**m) for m in meta.get("moves", []))
-            entries.append(HistoryEntry(path, meta.get("action", "?"), meta.get("time", path.stat().st_mtime), moves))
+            files = tuple(FileWrite(**f) for f in meta.get("files", []))
+            when = meta.get("time", path.stat().st_mtime)
+            entries.append(HistoryEntry(path, meta.get("action", "?"), when, moves, files))
         return entries
 
     def undo(self) -> HistoryEntry:
@@ -286,15 +334,30 @@ class Book:
             entry = entries[-1]
             data = entry.path.read_bytes()
             self._parse(data)
+            self._check_unchanged(entry)
+            for written in entry.files:
+                if written.saved:
+                    atomic_write(self.root / written.path, (self.history_dir / written.saved).read_bytes())
+                else:
+                    (self.root / written.path).unlink(missing_ok=True)
             atomic_write(self.outline_path, data)
             for move in reversed(entry.moves):
                 source, target = self.root / move.source, self.root / move.target
                 if target.exists() and not source.exists():
                     source.parent.mkdir(parents=True, exist_ok=True)
                     os.replace(target, source)
-            entry.path.unlink()
-            entry.path.with_suffix(".json").unlink(missing_ok=True)
+            self._forget(entry)
             return entry
+
+    def _check_unchanged(self, entry: HistoryEntry) -> None:
+        """Refuse to undo a change whose files were edited since: undo would lose those words."""
+        for written in entry.files:
+            path = inside(self.root, self.root / written.path, written.path)
+            if path.exists() and _digest(path.read_bytes()) != written.written:
+                raise Refused(
+                    f"{written.path} changed since `{entry.action}`: undoing it would lose what you wrote there",
+                    "take the seeded text out by hand (it lies between its cm:seed markers)",
+                )
 
     # -- chapter files --
 

@@ -21,6 +21,7 @@ from clientmilitant.core.model import (
     Section,
     Source,
     check_relative_path,
+    check_trim,
     is_valid_id,
 )
 
@@ -402,6 +403,8 @@ class StrictReader:
             value = self.text(value_node, f"book.{key}")
             if key == "cover" and value:
                 self.check(value_node, lambda: check_relative_path(value, "book.cover"))
+            if key == "trim":
+                self.check(value_node, lambda value=value: check_trim(value))
             setattr(meta, key, value)
         return meta
 

@@ -1,4 +1,4 @@
-"""Exporting the book through pandoc: Markdown manuscript, EPUB 3, docx, standalone HTML.
+"""Exporting the book through pandoc: Markdown manuscript, EPUB 3, docx, standalone HTML, PDF (via Typst).
 
 The pipeline: load the outline and the chapter files → `assemble` (pure: one Markdown document with
 typed metadata) → `pandoc.run` (one pandoc process, cm's Lua filters) → the file, written atomically.
@@ -24,7 +24,7 @@ from clientmilitant.storage.files import atomic_write, display_path, inside
 if TYPE_CHECKING:
     from clientmilitant.services.export.epub import Images
 
-FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html"}
+FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html", "pdf": "pdf"}
 PACKAGE = Path(__file__).parent
 DEFAULT_CSS = PACKAGE / "epub.css"
 CHAPTERS_FILTER = PACKAGE / "filters" / "chapters.lua"
@@ -108,12 +108,20 @@ def export_book(
     program = pandoc.find_pandoc(options.pandoc)
     progress(f"running pandoc ({len(assembly.chapter_files)} chapter files)")
     texts = {f"chapters/{section_id}.md": text for section_id, text in chapters.items() if text}
-    result = pandoc.run(program, arguments, assembly.markdown, reproducible_env(inputs), texts)
+    env = reproducible_env(inputs)
+    result = pandoc.run(program, arguments, assembly.markdown, env, texts)
     data = result.output
     if epub:
         data = epub_finish.finish(data, assembly.metadata["lang"], epub_finish.conforms(images))
     if options.format == "markdown":
         data = assemble.metadata_block(assembly.metadata).encode("utf-8") + b"\n" + data
+    if options.format == "pdf":
+        from clientmilitant.services.export import pdf
+
+        progress("typesetting the PDF with typst")
+        newest = int(env["SOURCE_DATE_EPOCH"])
+        timestamp = pdf.creation_time(outline.book.date, os.environ.get("SOURCE_DATE_EPOCH"), newest)
+        data = pdf.compile_pdf(data, book.root, timestamp, texts)
     if new_identifier:
         with book.edit("export: identifier") as change:
             if not change.outline.book.identifier:  # another export may have set one meanwhile: keep it
@@ -175,6 +183,13 @@ def format_arguments(
         return ["-t", "markdown", "--wrap=none"]
     if fmt == "docx":
         return ["-t", "docx", "--toc", f"--toc-depth={TOC_DEPTH}"]
+    if fmt == "pdf":
+        from clientmilitant.services.export import pdf
+
+        book_meta = outline.book
+        return [f"--toc-depth={TOC_DEPTH}"] + pdf.template_arguments(
+            book_meta.trim, book_meta.lang or "fr-FR", book_meta.title, book_meta.author, book_meta.identifier
+        )
     if fmt == "html":
         return [
             "-t",

@@ -237,40 +237,57 @@ def assemble(
     text (None: no file yet); `lists` is more metadata, lists of strings (or strings)."""
     check_links(outline, exported, chapters)
     metadata = book_metadata(outline.book, identifier)
-    words = labels(metadata["lang"])
     depth = min(max(entry.located.depth for entry in exported), MAX_HEADING_LEVEL)
     blocks = [metadata_block(metadata, typed_titles, lists)]
     assembly = Assembly("", metadata, depth, exported)
     used_sources: dict[str, model.Source] = {}
     for entry in exported:
-        located, section = entry.located, entry.located.section
-        level = min(located.depth, MAX_HEADING_LEVEL)
-        classes = " .cm-part" if located.depth == 1 else ""
-        number = f"[{located.number}]{{.cm-number}}"
-        blocks.append(f"{'#' * level} {number} {markdown_text(section.title)} {{#{section.id}{classes}}}\n")
-        if not entry.full:
-            continue
-        text = chapter_scan.without_front_matter(chapters.get(section.id) or "")
-        if has_text(text):
-            fence = fence_for(text)  # type: ignore[arg-type]
-            file = f"chapters/{section.id}.md"
+        block, file, sources = section_block(outline, entry, chapters.get(entry.located.section.id), drafts)
+        blocks.append(block)
+        if file:
             assembly.chapter_files.append(file)
-            body = text if text.endswith("\n") else text + "\n"  # type: ignore[union-attr]
-            inner = min(level + 1, MAX_HEADING_LEVEL)  # the chapter's headings: right under its section's
-            attributes = f'file="{file}" section="{section.id}" level="{inner}"'
-            blocks.append(f"{fence}{{.cm-chapter {attributes}}}\n{body}{fence}\n")
-        elif drafts and section.points:
-            items = "\n".join(f"- {markdown_text(point)}" for point in section.points)
-            blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")
-        if section.sources:
-            sources = [linked_source(outline, located, source_id) for source_id in section.sources]
-            for source in sources:
-                used_sources.setdefault(source.id, source)
-            items = "\n".join(source_entry(source) for source in sources)
-            blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
+        for source in sources:
+            used_sources.setdefault(source.id, source)
     if used_sources:
         assembly.sources = list(used_sources.values())
-        items = "\n".join(source_entry(source) for source in assembly.sources)
-        blocks.append(f"# {words['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n")
+        blocks.append(sources_chapter(assembly.sources, metadata["lang"]))
     assembly.markdown = "\n".join(blocks)
     return assembly
+
+
+def section_block(
+    outline: model.Outline, entry: Exported, text: str | None, drafts: bool
+) -> tuple[str, str | None, list[model.Source]]:
+    """One section's Markdown (heading, chapter, linked sources), its chapter file when its text goes
+    in, and its linked sources. `cm preview` renders sections one by one with it. The chapter's
+    headings go right under the section's level; a front matter at its top is left out."""
+    located, section = entry.located, entry.located.section
+    words = labels(outline.book.lang or "fr-FR")
+    level = min(located.depth, MAX_HEADING_LEVEL)
+    classes = " .cm-part" if located.depth == 1 else ""
+    number = f"[{located.number}]{{.cm-number}}"
+    blocks = [f"{'#' * level} {number} {markdown_text(section.title)} {{#{section.id}{classes}}}\n"]
+    if not entry.full:
+        return "\n".join(blocks), None, []
+    file = None
+    text = chapter_scan.without_front_matter(text or "")
+    if has_text(text):
+        fence = fence_for(text)  # type: ignore[arg-type]
+        file = f"chapters/{section.id}.md"
+        body = text if text.endswith("\n") else text + "\n"  # type: ignore[union-attr]
+        attributes = f'file="{file}" section="{section.id}" level="{min(level + 1, MAX_HEADING_LEVEL)}"'
+        blocks.append(f"{fence}{{.cm-chapter {attributes}}}\n{body}{fence}\n")
+    elif drafts and section.points:
+        items = "\n".join(f"- {markdown_text(point)}" for point in section.points)
+        blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")
+    sources = [linked_source(outline, located, source_id) for source_id in section.sources]
+    if sources:
+        items = "\n".join(source_entry(source) for source in sources)
+        blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
+    return "\n".join(blocks), file, sources
+
+
+def sources_chapter(sources: list[model.Source], lang: str) -> str:
+    """The « Sources » chapter that ends the book: every source used, in order of first use."""
+    items = "\n".join(source_entry(source) for source in sources)
+    return f"# {labels(lang)['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n"

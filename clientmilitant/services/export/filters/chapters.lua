@@ -22,7 +22,8 @@ One walk over each chapter's tree (the walks are most of this filter's cost); a 
 for a chapter whose own heading took a section's id.
 
 Around each read it writes `cm-chapter <file>` and `cm-chapter-end` lines on stderr, so that cm can
-tell which chapter a pandoc warning (with lines counted inside that chapter) is about.
+tell which chapter a pandoc warning (with lines counted inside that chapter) is about. For Typst (the
+PDF), a `// cm-chapter <file>` comment opens each chapter's text, for the same purpose.
 ]]
 
 local MAX_LEVEL = 6
@@ -72,6 +73,12 @@ local function outer_identifiers(doc)
     end
   end
   doc:walk({ Header = remember, Div = remember, Span = remember })
+  -- `cm preview` renders a few sections at a time: the book's other section ids come in metadata.
+  if doc.meta['cm-known'] then
+    for identifier in pandoc.utils.stringify(doc.meta['cm-known']):gmatch('%S+') do
+      known[identifier] = true
+    end
+  end
   return known
 end
 
@@ -181,7 +188,13 @@ function Pandoc(doc)
   local blocks = pandoc.Blocks({})
   for _, block in ipairs(doc.blocks) do
     if block.t == 'CodeBlock' and block.classes:includes('cm-chapter') then
+      if FORMAT == 'typst' then -- a Typst error's line then tells its chapter (services/export/pdf.py)
+        blocks:insert(pandoc.RawBlock('typst', '// cm-chapter ' .. block.attributes.file))
+      end
       blocks:extend(fit_chapter(block, known, pending))
+      if FORMAT == 'typst' then
+        blocks:insert(pandoc.RawBlock('typst', '// cm-chapter-end'))
+      end
     else
       blocks:insert(block)
     end
