@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clientmilitant.core import chapter_scan, model
+from clientmilitant.core import chapter_scan, dates, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import atomic_write, display_path, inside
@@ -191,7 +191,7 @@ def format_arguments(
             book_meta.trim, book_meta.lang or "fr-FR", book_meta.title, book_meta.author, book_meta.identifier
         )
     if fmt == "html":
-        return [
+        return title_page_date(outline.book, options.french_typography) + [
             "-t",
             "html5",
             "-s",
@@ -210,6 +210,7 @@ def format_arguments(
         f"--toc-depth={TOC_DEPTH}",
         f"--css={css}",
     ]
+    arguments += title_page_date(outline.book, options.french_typography)
     if outline.book.subtitle:  # the title is then a typed list (see assemble.metadata_block): the
         # title page's template takes the main title as a plain variable, escaped for XHTML here
         arguments += ["-V", f"title={html.escape(outline.book.title)}"]
@@ -221,6 +222,17 @@ def format_arguments(
         inputs.append(cover)
         arguments += ["--epub-cover-image", str(cover)]
     return arguments
+
+
+def title_page_date(book_meta: model.BookMeta, typography: bool) -> list[str]:
+    """The title page's date in the book's language (« 15 janvier 2026 », « 1er » superscript), as a
+    template variable: the metadata keeps the ISO date, which pandoc writes into the OPF (dc:date)."""
+    if not book_meta.date:
+        return []
+    lang = book_meta.lang or "fr-FR"
+    first = "1<sup>er</sup>" if typography and lang.lower().startswith("fr") else "1er"
+    spelled = dates.spelled_date(html.escape(book_meta.date), lang, first=first)
+    return ["-V", f"date={spelled}"]
 
 
 def stylesheet(css: Path | None) -> Path:

@@ -21,7 +21,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant.core import chapter_scan, model
+from clientmilitant.core import chapter_scan, dates, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
 
 MAX_HEADING_LEVEL = 6
@@ -213,10 +213,11 @@ def linked_source(outline: model.Outline, located: model.Located, source_id: str
         raise NotFound(f"section {located.number} ({located.section.id}): {error.message}", error.hint) from None
 
 
-def source_entry(source: model.Source) -> str:
-    """One source as a list item: title, author, date, link."""
+def source_entry(source: model.Source, lang: str) -> str:
+    """One source as a list item: title, author, date (« 13 décembre 2007 » in a French book), link."""
     title = markdown_text(source.title) if source.title else ""
-    details = [f"*{title}*" if title else "", markdown_text(source.author), markdown_text(source.date)]
+    date = markdown_text(dates.spelled_date(source.date, lang)) if source.date else ""
+    details = [f"*{title}*" if title else "", markdown_text(source.author), date]
     if source.url:
         details.append(f"<{source.url}>")
     elif source.site:
@@ -282,12 +283,12 @@ def section_block(
         blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")
     sources = [linked_source(outline, located, source_id) for source_id in section.sources]
     if sources:
-        items = "\n".join(source_entry(source) for source in sources)
+        items = "\n".join(source_entry(source, outline.book.lang or "fr-FR") for source in sources)
         blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
     return "\n".join(blocks), file, sources
 
 
 def sources_chapter(sources: list[model.Source], lang: str) -> str:
     """The « Sources » chapter that ends the book: every source used, in order of first use."""
-    items = "\n".join(source_entry(source) for source in sources)
+    items = "\n".join(source_entry(source, lang) for source in sources)
     return f"# {labels(lang)['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n"

@@ -48,6 +48,7 @@ LANDMARKS = {
 _HEADING = re.compile(r"<h([1-6])\b[^>]*>(.*?)</h\1>", re.S)
 _TITLE = re.compile(r"<title>[^<]*</title>")
 _TAG = re.compile(r"<[^>]+>")
+_SPACES = re.compile(r"[ \t\r\n]+")
 _LANDMARK = re.compile(r'(<a href="[^"]*" epub:type="[^"]*">)([^<]*)(</a>)')
 _GUIDE = re.compile(r'(<reference type="[^"]*" title=")([^"]*)(")')
 _NOTE = re.compile(r'(<aside epub:type="footnote" role="doc-footnote" id="fn(\d+)">\s*<p>)')
@@ -101,7 +102,7 @@ def page_title(page: str) -> str | None:
     found = _HEADING.search(page.split("<body", 1)[-1])
     if not found:
         return None
-    return " ".join(_TAG.sub("", found[2]).split()) or None
+    return _SPACES.sub(" ", _TAG.sub("", found[2])).strip(" ") or None  # a no-break space stays
 
 
 def number_notes(page: str) -> str:

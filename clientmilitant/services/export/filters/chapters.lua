@@ -43,6 +43,7 @@ local function breakable_address(link)
         return pandoc.Str((scheme or '') .. (rest or str.text):gsub('/+', '%0' .. ZWSP))
       end,
     })
+    return link
   end
 end
 
@@ -196,7 +197,7 @@ function Pandoc(doc)
         blocks:insert(pandoc.RawBlock('typst', '// cm-chapter-end'))
       end
     else
-      blocks:insert(block)
+      blocks:insert(block:walk({ Link = breakable_address })) -- the sources' addresses too
     end
   end
   local dangling = {}
