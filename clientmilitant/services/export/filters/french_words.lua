@@ -130,7 +130,7 @@ local function opens_quote(text)
 end
 
 -- the space between `left` and `right` (two Str around a Space), or nil to keep an ordinary one
-local function space_between(left, right, right_next)
+local function space_between(left, right)
   local l, r = left.text, right.text
   if (r:match('^[%.,%)]') or r:sub(1, 3) == '…') and not r:match('^%.%w') and not r:match('^,%d') then
     return '' -- no space before . , ) …
@@ -148,44 +148,70 @@ local function space_between(left, right, right_next)
   return nil
 end
 
--- one inline list, typeset
+-- one inline list, typeset; nil when nothing changes (pandoc then keeps its own list: handing a
+-- list back to pandoc costs as much as reading it). Tags and texts are read once into Lua arrays.
 local function typeset_inlines(inlines)
-  local result = pandoc.Inlines({})
   local count = #inlines
+  local elements, tags, texts = {}, {}, {}
   for index = 1, count do
     local element = inlines[index]
-    if element.t == 'Str' then
-      local text = typeset_text(element.text, inlines[index + 1], inlines[index + 2])
+    elements[index], tags[index] = element, element.t
+    if tags[index] == 'Str' then
+      texts[index] = element.text
+    end
+  end
+  local result, changed = {}, false
+  local function str_at(index) -- a light stand-in for the Str at `index` (what the helpers read)
+    return tags[index] == 'Str' and { t = 'Str', text = texts[index] } or (tags[index] and { t = tags[index] })
+  end
+  for index = 1, count do
+    local tag = tags[index]
+    if tag == 'Str' then
+      local text = typeset_text(texts[index], str_at(index + 1), str_at(index + 2))
       local previous = result[#result]
-      if is_str(previous) and previous.text:match('[;:!?]$') and opens_quote(text) then
-        result:insert(pandoc.Space()) -- `dit :«` (the quote a Str of its own): an ordinary space between
+      if previous and previous.t == 'Str' and previous.text:match('[;:!?]$') and opens_quote(text) then
+        result[#result + 1] = pandoc.Space() -- `dit :«` (the quote a Str of its own): a space between
+        changed = true
       end
       local parts = ordinal(text)
-      if parts then
-        result:extend(parts)
-      else
-        local first, rest
-        for _, quote in ipairs(OPENING_QUOTES) do -- `dit :«` : an ordinary space after the colon, before «
-          if not first then
-            first, rest = text:match('^(.-[;:!?])(' .. quote .. '.*)$')
-          end
-        end
-        if first then
-          result:extend({ pandoc.Str(first), pandoc.Space(), pandoc.Str(rest) })
-        else
-          result:insert(pandoc.Str(text))
+      local first, rest
+      for _, quote in ipairs(OPENING_QUOTES) do -- `dit :«` in one Str: an ordinary space after the colon
+        if not first then
+          first, rest = text:match('^(.-[;:!?])(' .. quote .. '.*)$')
         end
       end
-    elseif is_spacing(element) and is_str(inlines[index - 1]) and is_str(inlines[index + 1]) then
-      local space = space_between(inlines[index - 1], inlines[index + 1], inlines[index + 2])
+      if parts then
+        for _, part in ipairs(parts) do
+          result[#result + 1] = part
+        end
+        changed = true
+      elseif first then
+        result[#result + 1] = pandoc.Str(first)
+        result[#result + 1] = pandoc.Space()
+        result[#result + 1] = pandoc.Str(rest)
+        changed = true
+      elseif text ~= texts[index] then
+        result[#result + 1] = pandoc.Str(text)
+        changed = true
+      else
+        result[#result + 1] = elements[index]
+      end
+    elseif (tag == 'Space' or tag == 'SoftBreak') and tags[index - 1] == 'Str' and tags[index + 1] == 'Str' then
+      local space = space_between(str_at(index - 1), str_at(index + 1))
       if space == nil then
-        result:insert(element)
-      elseif space ~= '' then
-        result:insert(pandoc.Str(space))
+        result[#result + 1] = elements[index]
+      else
+        changed = true
+        if space ~= '' then
+          result[#result + 1] = pandoc.Str(space)
+        end
       end
     else
-      result:insert(element)
+      result[#result + 1] = elements[index]
     end
+  end
+  if not changed then
+    return nil
   end
   -- a Str next to a Str (a no-break space put in a Space's place) is merged back: one word, one Str
   local merged = pandoc.Inlines({})
@@ -205,8 +231,31 @@ local function is_foreign(element)
   return lang ~= nil and lang ~= '' and not lang:lower():match('^fr')
 end
 
+-- Whether a text block's text (pandoc.utils.stringify: one call) holds anything these rules change;
+-- most paragraphs hold nothing, and walking their inlines costs as much as the rest of the export.
+local TRIGGERS = {
+  '%d[eèrndi]', '%d%d%d%d%d', '%d[ \194\226][^ ]*%d%d%d', '%d[ \194\226]?[^%w%s,.;:!?()]', '%d [%a°µ]',
+  ' [%.,%)]', '[%(%[] ', "%w'", '%.%.%.', ' …', '[;:!?]«', '[;:!?]“', '%f[%w][IVX]+[eè]', '[nN]°', 'p%. %d',
+  NBSP .. '[%.,%)]', NNBSP .. '[%.,%)]',
+}
+local TEXT_BLOCKS = { Para = true, Plain = true, Header = true, LineBlock = true }
+
+local function has_trigger(text)
+  for _, trigger in ipairs(TRIGGERS) do
+    if text:find(trigger) then
+      return true
+    end
+  end
+  return false
+end
+
 local filter = {
   traverse = 'topdown',
+  Block = function(block)
+    if TEXT_BLOCKS[block.t] and not has_trigger(pandoc.utils.stringify(block)) then
+      return block, false
+    end
+  end,
   Link = function(link)
     if link.classes:includes('uri') or link.classes:includes('email') then
       return link, false
