@@ -74,7 +74,7 @@ def save_to_screen(url: str, book: Path, section_id: str) -> list[float]:
                 timeout=30_000,
             )
             times.append(time.perf_counter() - began)
-            time.sleep(0.3)
+            time.sleep(1.0)  # an author saves every few seconds at most
         browser.close()
     return times
 

@@ -22,6 +22,11 @@ have their runs alternated):
    suggesting sources for a section among 1,000. Targets: see TARGETS below and docs/benchmarks.md.
 5. Preview (benchmarks/preview.py): `cm preview` on a 100,000-word book — first build against
    `cm export html`, save → Chromium shows it (≤ 0.5 s), CPU while idle, memory (≤ 200 MB).
+6. Storage (`--only storage`): `cm section add` at 10,000 sections with and without the two
+   optimisations of storage/ — the hand-written YAML emitter (outline_file.dumps) and the JSON
+   load cache (load_cache.py) — each switched off by a launcher that replaces it before cm runs
+   (PyYAML's CSafeDumper instead of the emitter; no cache read or written). They stay in cm only
+   while this shows them needed for the target (≤ 0.3 s where the floor is under 100 ms, else ≤ 3 × the floor).
 
 Nothing here touches the repository's book except reading it for (1); synthetic books live in a
 temporary folder. The machine's load average is printed: on a shared machine, timings are noise.
@@ -364,7 +369,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)")
     parser.add_argument("--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run")
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
-    parser.add_argument("--only", default="startup,sizes,export,sources,preview", help="which parts to run")
+    parser.add_argument("--only", default="startup,sizes,export,sources,preview,storage", help="which parts to run")
     options = parser.parse_args()
     startup_repeat = options.repeat or (5 if options.quick else 21)
     repeat = options.repeat or (3 if options.quick else 7)
@@ -391,6 +396,8 @@ def main() -> None:
             report += sources_section(folder, repeat)
         if "preview" in parts:
             report += preview_section(folder, repeat)
+        if "storage" in parts:
+            report += storage_variants(folder, repeat)
     report.append(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
     print("\n".join(report))
 
@@ -405,6 +412,47 @@ def preview_section(folder: Path, repeat: int) -> list[str]:
         return preview(folder, min(repeat, 3), CM, ENV, synthetic_book, run_once)
     except Exception as error:  # report and go on
         return ["### Preview", "", f"not measured: {error}", ""]
+# cm with one storage optimisation switched off, for storage_variants(): the launcher replaces the
+# function before cm's command runs, so cm itself keeps no switch.
+VARIANT_LAUNCHER = """
+import sys
+from clientmilitant.storage import load_cache, outline_file
+off = sys.argv.pop(1)
+if "emitter" in off:
+    outline_file.dumps = outline_file.yaml_dumps
+if "cache" in off:
+    load_cache.read = lambda state_dir, data: None
+    load_cache.keep = lambda state_dir, data, outline: None
+from clientmilitant.cli.app import main
+sys.argv[0] = "cm"
+main()
+"""
+
+
+def storage_variants(folder: Path, repeat: int) -> list[str]:
+    """`cm section add` at 10,000 sections with and without the emitter and the load cache."""
+    floor = measure(lambda i: [PYTHON, "-c", "import typer, rich, yaml"], REPO, repeat)
+    target = 0.3 if floor.seconds < 0.1 else 3 * floor.seconds
+    book = synthetic_book(folder / "book-storage", 10000)
+    variants = {
+        "as shipped (emitter + load cache)": "none",
+        "PyYAML CSafeDumper instead of the emitter": "emitter",
+        "no load cache": "cache",
+        "neither (CSafeDumper, no cache)": "emitter,cache",
+    }
+    lines = [
+        "### Storage: `cm section add` at 10,000 sections, with and without the emitter and the load cache",
+        "",
+        f"Floor `python -c \"import typer, rich, yaml\"`: {floor.seconds * 1000:.0f} ms; target {target:.2f} s.",
+        "",
+        "| variant | median (CPU), peak memory | verdict |",
+        "| --- | ---: | --- |",
+    ]
+    for name, off in variants.items():
+        add = [PYTHON, "-c", VARIANT_LAUNCHER, off, "section", "add"]
+        result = measure(lambda i, a=add: [*a, f"Ajout {i}", "--under", "partie-1"], book, repeat)
+        lines.append(f"| {name} | {timing(result)} | {verdict(result.seconds <= target)} |")
+    return [*lines, ""]
 
 
 def sources_section(folder: Path, repeat: int) -> list[str]:

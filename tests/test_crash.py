@@ -26,9 +26,9 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from conftest import FIXTURES, Cm
 
@@ -196,7 +196,7 @@ def test_section_add_killed_at_random_moments(tmp_path: Path):
         return ["section", "add", f"Ajout n° {i} : « tué »", "--under", f"partie-{i % SYNTHETIC_PARTS + 1}", "--position", "2"]
 
     def apply(i: int, outline: model.Outline) -> None:
-        model.add_section(outline, f"Ajout n° {i} : « tué »", under=f"partie-{i % SYNTHETIC_PARTS + 1}", position=2)
+        model.add_section(outline, f"Ajout n° {i} : « tué »", model.Under(f"partie-{i % SYNTHETIC_PARTS + 1}", 2))
 
     tally = kill_repeatedly(book, command, apply, OUTLINE_KILLS, seed=1)
     assert tally.killed_running > 0, tally  # the kills did interrupt running processes
@@ -220,7 +220,7 @@ def test_section_move_killed_at_random_moments(tmp_path: Path):
 
     def apply(i: int, outline: model.Outline) -> None:
         source, target = where(i)
-        model.move_section(outline, before_first_child(outline, source), under=target, position=1)
+        model.move_section(outline, before_first_child(outline, source), model.Under(target, 1))
 
     tally = kill_repeatedly(book, command, apply, OUTLINE_KILLS, seed=2)
     assert tally.killed_running > 0, tally

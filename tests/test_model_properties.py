@@ -58,7 +58,8 @@ class OutlineMachine(RuleBasedStateMachine):
         position = data.draw(st.one_of(st.none(), st.integers(1, 5)))
 
         def edit():
-            located = model.add_section(self.outline, title, under=ref, position=position)
+            where = model.Top(position) if ref is None else model.Under(ref, position)
+            located = model.add_section(self.outline, title, where)
             self.expected_ids.add(located.section.id)
 
         self.apply(edit)
@@ -70,8 +71,15 @@ class OutlineMachine(RuleBasedStateMachine):
         ref = data.draw(st.sampled_from(refs(self.outline)))
         how = data.draw(st.sampled_from(["under", "before", "after", "up", "down", "top"]))
         anchor = data.draw(st.sampled_from(refs(self.outline)))
-        options = {how: anchor} if how in ("under", "before", "after") else {how: True}
-        self.apply(lambda: model.move_section(self.outline, ref, **options))
+        where = {
+            "under": model.Under(anchor),
+            "before": model.Before(anchor),
+            "after": model.After(anchor),
+            "up": model.Up(),
+            "down": model.Down(),
+            "top": model.Top(),
+        }[how]
+        self.apply(lambda: model.move_section(self.outline, ref, where))
 
     @rule(data=st.data(), force=st.booleans())
     def remove(self, data, force):

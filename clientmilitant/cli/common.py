@@ -6,9 +6,11 @@ rich, so it holds no colour codes or markup.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -37,6 +39,20 @@ def current_book() -> Book:
     from clientmilitant.storage.book import find_book
 
     return find_book(OPTIONS.outline)
+
+
+@contextlib.contextmanager
+def options_named(**options: str) -> Iterator[None]:
+    """Word a number out of range by the option it came from: the model says `position must be
+    between 1 and 4 here, not 9`, the user reads `--position must be between 1 and 4 here, not 9`."""
+    from clientmilitant.core.errors import CmError, OutOfRange
+
+    try:
+        yield
+    except OutOfRange as error:
+        if error.what not in options:
+            raise
+        raise CmError(f"{options[error.what]} must be between {error.low} and {error.high} here, not {error.given}") from None
 
 
 def print_json(data: Any) -> None:

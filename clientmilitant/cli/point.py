@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
-from clientmilitant.cli.common import REF_ARGUMENT, current_book, escape, say
+from clientmilitant.cli.common import REF_ARGUMENT, current_book, escape, options_named, say
 from clientmilitant.core import model
+from clientmilitant.services.outline import change_outline
 
 app = typer.Typer(help="Add, remove or reorder the points of a section.", no_args_is_help=True)
 POINT_NUMBER = typer.Argument(..., metavar="N", help="The point's number, from 1, as `cm outline show` lists them.")
@@ -17,14 +16,16 @@ POINT_NUMBER = typer.Argument(..., metavar="N", help="The point's number, from 1
 def add(
     ref: str = REF_ARGUMENT,
     text: str = typer.Argument(..., help="The point, as you would write it in the plan."),
-    position: Optional[int] = typer.Option(None, "--position", min=1, metavar="N", help="Its place, from 1."),
+    position: int | None = typer.Option(None, "--position", min=1, metavar="N", help="Its place, from 1."),
 ) -> None:
     """Add a point to a section.
 
     Example: cm point add 2.3 "le client devient juge"
     """
-    with current_book().edit(f"point add {ref}") as change:
-        located, number = model.add_point(change.outline, ref, text, position)
+    with options_named(position="--position"):
+        located, number = change_outline(
+            current_book(), f"point add {ref}", lambda o: model.add_point(o, ref, text, position)
+        )
     say(f"added point {number} to [bold]{located.number}[/bold] {escape(located.section.title)}")
 
 
@@ -34,8 +35,9 @@ def remove(ref: str = REF_ARGUMENT, number: int = POINT_NUMBER) -> None:
 
     Example: cm point remove 2.3 1
     """
-    with current_book().edit(f"point remove {ref} {number}") as change:
-        located, text = model.remove_point(change.outline, ref, number)
+    located, text = change_outline(
+        current_book(), f"point remove {ref} {number}", lambda o: model.remove_point(o, ref, number)
+    )
     say(f"removed point {number} of [bold]{located.number}[/bold]: {escape(text)}")
 
 
@@ -49,6 +51,8 @@ def move(
 
     Example: cm point move 1.2 3 --to 1
     """
-    with current_book().edit(f"point move {ref} {number}") as change:
-        located = model.move_point(change.outline, ref, number, to)
+    with options_named(**{"the new place": "--to"}):
+        located = change_outline(
+            current_book(), f"point move {ref} {number}", lambda o: model.move_point(o, ref, number, to)
+        )
     say(f"moved point {number} of [bold]{located.number}[/bold] to {to}")

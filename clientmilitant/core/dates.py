@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 
 from clientmilitant.core.errors import CmError
+from clientmilitant.core.text import fold
 
 # Every spelling of a month a French or English blog prints, accents folded, with or without a dot.
 _MONTH_NAMES = {
@@ -55,12 +55,6 @@ _PATTERNS = [
     ),  # 30/05/2012 (French order)
     re.compile(rf"{_MONTH}\s+{_YEAR}"),  # décembre 2007
 ]
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: `Décembre` → `decembre`."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def parse_date(text: str, day_first: bool = True) -> str | None:

@@ -28,6 +28,16 @@ class BookError(CmError):
     """The book on disk is not valid: the message starts with `file:line:col:`."""
 
 
+class OutOfRange(CmError):
+    """A place given by number (a position, a point) beyond the places there are.
+
+    The CLI words it with the option the number came from: `--position must be between 1 and 4…`."""
+
+    def __init__(self, what: str, low: int, high: int, given: int) -> None:
+        self.what, self.low, self.high, self.given = what, low, high, given
+        super().__init__(f"{what} must be between {low} and {high} here, not {given}")
+
+
 class NotFound(CmError):
     """A REF, id or file named by the user does not exist."""
 

@@ -6,13 +6,12 @@ never stored; ids are stable ASCII slugs, unique in the book, that name chapter 
 
 from __future__ import annotations
 
-import difflib
 import re
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Iterator
 
-from clientmilitant.core.errors import CmError, NotFound, Refused
+from clientmilitant.core.errors import CmError, NotFound, OutOfRange, Refused
+from clientmilitant.core.text import did_you_mean, fold
 
 STATUSES = ("idea", "draft", "revised", "final")
 DEFAULT_STATUS = "idea"
@@ -119,8 +118,7 @@ def is_valid_id(value: str) -> bool:
 
 def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
     """`Web2.0 : modularité` → `web2-0-modularite`; cut at a word boundary to stay short."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    words = re.findall(r"[a-z0-9]+", fold(text))
     slug = ""
     for word in words:
         candidate = f"{slug}-{word}" if slug else word
@@ -198,9 +196,9 @@ def find(outline: Outline, ref: str) -> Located:
         if located.section.id == ref:
             return located
         known.append(located.section.id)
-    close = difflib.get_close_matches(ref, known, n=1, cutoff=0.6)
+    close = did_you_mean(ref, known)
     if close:
-        raise NotFound(f"no section '{ref}'; did you mean {close[0]}?")
+        raise NotFound(f"no section '{ref}'; did you mean {close}?")
     raise NotFound(f"no section '{ref}'", "see `cm outline show` for numbers and ids")
 
 
@@ -223,8 +221,8 @@ def find_source(outline: Outline, source_id: str) -> Source:
     for source in outline.sources:
         if source.id == source_id:
             return source
-    close = difflib.get_close_matches(source_id, [s.id for s in outline.sources], n=1, cutoff=0.5)
-    hint = f"did you mean {close[0]}?" if close else "see `cm source list`"
+    close = did_you_mean(source_id, [s.id for s in outline.sources], cutoff=0.5)
+    hint = f"did you mean {close}?" if close else "see `cm source list`"
     raise NotFound(f"no source '{source_id}'; {hint}")
 
 
@@ -232,34 +230,59 @@ def find_source(outline: Outline, source_id: str) -> Source:
 
 
 @dataclass(frozen=True)
-class Placement:
-    """Where a section goes: under a parent (None = top level) at a 0-based index."""
+class Before:
+    """Just before the section `ref`, among its siblings."""
 
-    siblings: list[Section]
-    index: int
+    ref: str
 
 
-def placement(
-    outline: Outline,
-    under: str | None = None,
-    before: str | None = None,
-    after: str | None = None,
-    position: int | None = None,
-) -> Placement:
-    """Turn the --under/--before/--after/--position options into a list and an index."""
-    if before is not None and after is not None:
-        raise CmError("--before and --after cannot be used together")
-    if (before is not None or after is not None) and (under is not None or position is not None):
-        raise CmError("--before/--after place a section by a sibling: drop --under and --position")
-    if before is not None or after is not None:
-        anchor = find(outline, before if before is not None else after)  # type: ignore[arg-type]
-        return Placement(anchor.siblings, anchor.index + (1 if after is not None else 0))
-    siblings = outline.parts if under is None else find(outline, under).section.sections
-    if position is None:
-        return Placement(siblings, len(siblings))
-    if not 1 <= position <= len(siblings) + 1:
-        raise CmError(f"--position must be between 1 and {len(siblings) + 1} here, not {position}")
-    return Placement(siblings, position - 1)
+@dataclass(frozen=True)
+class After:
+    """Just after the section `ref`, among its siblings."""
+
+    ref: str
+
+
+@dataclass(frozen=True)
+class Under:
+    """Inside the section `ref`, at `position` (from 1) among its sub-sections; last when None."""
+
+    ref: str
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Top:
+    """At the top level (a part), at `position` (from 1) among the parts; last when None."""
+
+    position: int | None = None
+
+
+@dataclass(frozen=True)
+class Up:
+    """One place earlier among its siblings (a move only)."""
+
+
+@dataclass(frozen=True)
+class Down:
+    """One place later among its siblings (a move only)."""
+
+
+Place = Before | After | Under | Top  # where a new or moved section goes
+Where = Place | Up | Down  # where a section moves
+
+
+def _slot(outline: Outline, place: Place) -> tuple[list[Section], int]:
+    """The list a section goes into and its 0-based index there."""
+    if isinstance(place, (Before, After)):
+        anchor = find(outline, place.ref)
+        return anchor.siblings, anchor.index + (1 if isinstance(place, After) else 0)
+    siblings = find(outline, place.ref).section.sections if isinstance(place, Under) else outline.parts
+    if place.position is None:
+        return siblings, len(siblings)
+    if not 1 <= place.position <= len(siblings) + 1:
+        raise OutOfRange("position", 1, len(siblings) + 1, place.position)
+    return siblings, place.position - 1
 
 
 def locate_section(outline: Outline, section: Section) -> Located:
@@ -269,71 +292,43 @@ def locate_section(outline: Outline, section: Section) -> Located:
     raise AssertionError("section not in outline")  # pragma: no cover - a bug, not an input
 
 
-def add_section(
-    outline: Outline,
-    title: str,
-    *,
-    section_id: str | None = None,
-    under: str | None = None,
-    before: str | None = None,
-    after: str | None = None,
-    position: int | None = None,
-) -> Located:
-    """Add a new empty section and return it with its number."""
+def add_section(outline: Outline, title: str, where: Place | None = None, *, section_id: str | None = None) -> Located:
+    """Add a new empty section (a new last part by default) and return it with its number."""
     title = clean_title(title)
     taken = section_ids(outline)
     if section_id is None:
         section_id = unique_id(slugify(title), taken)
     else:
         check_new_id(section_id, taken)
-    where = placement(outline, under=under, before=before, after=after, position=position)
+    siblings, index = _slot(outline, where or Top())
     section = Section(id=section_id, title=title)
-    where.siblings.insert(where.index, section)
+    siblings.insert(index, section)
     return locate_section(outline, section)
 
 
-def move_section(
-    outline: Outline,
-    ref: str,
-    *,
-    under: str | None = None,
-    before: str | None = None,
-    after: str | None = None,
-    position: int | None = None,
-    up: bool = False,
-    down: bool = False,
-    top: bool = False,
-) -> Located:
-    """Move a section (with its sub-sections) and return it at its new place.
-
-    `top` with no other option moves it to the top level (making it a part)."""
+def move_section(outline: Outline, ref: str, where: Where) -> Located:
+    """Move a section (with its sub-sections) and return it at its new place."""
     moving = find(outline, ref)
     section = moving.section
-    chosen = sum(x is not None for x in (under, before, after)) + up + down + top
-    if chosen != 1:
-        raise CmError("say where to move it: one of --under, --before, --after, --up, --down or --top")
-    if up or down:
-        if position is not None:
-            raise CmError("--position goes with --under or --top, not --up/--down")
-        target = moving.index + (-1 if up else 1)
+    if isinstance(where, (Up, Down)):
+        target = moving.index + (-1 if isinstance(where, Up) else 1)
         if not 0 <= target < len(moving.siblings):
-            raise Refused(f"section {moving.number} is already {'first' if up else 'last'} among its siblings")
+            raise Refused(f"section {moving.number} is already {'first' if isinstance(where, Up) else 'last'} among its siblings")
         moving.siblings.insert(target, moving.siblings.pop(moving.index))
         return locate_section(outline, section)
-    for anchor_ref in (under, before, after):
-        if anchor_ref is not None:
-            anchor = find(outline, anchor_ref).section
-            if any(node is anchor for node in subtree(section)):
-                if anchor is section and under is None:
-                    return moving  # before/after itself: already there
-                raise Refused(f"cannot move section {moving.number} under itself or its own sub-section")
+    if not isinstance(where, Top):
+        anchor = find(outline, where.ref).section
+        if any(node is anchor for node in subtree(section)):
+            if anchor is section and not isinstance(where, Under):
+                return moving  # before/after itself: already there
+            raise Refused(f"cannot move section {moving.number} under itself or its own sub-section")
     moving.siblings.pop(moving.index)
     try:
-        where = placement(outline, under=under, before=before, after=after, position=position)
+        siblings, index = _slot(outline, where)
     except CmError:
         moving.siblings.insert(moving.index, section)  # leave the tree as it was
         raise
-    where.siblings.insert(where.index, section)
+    siblings.insert(index, section)
     return locate_section(outline, section)
 
 
@@ -379,7 +374,7 @@ def set_section(
         section.status = check_status(status)
     if target is not None:
         if target < 0:
-            raise CmError(f"--target must be a number of words, not {target}")
+            raise CmError(f"a target must be a number of words, not {target}")
         section.target = target or None
     if notes is not None:
         section.notes = notes or None
@@ -388,8 +383,8 @@ def set_section(
 
 def check_status(value: str) -> str:
     if value not in STATUSES:
-        close = difflib.get_close_matches(value, STATUSES, n=1)
-        hint = f"did you mean {close[0]}?" if close else None
+        close = did_you_mean(value, STATUSES)
+        hint = f"did you mean {close}?" if close else None
         raise CmError(f"status must be one of {', '.join(STATUSES)}, not '{value}'", hint)
     return value
 
@@ -421,7 +416,7 @@ def add_point(outline: Outline, ref: str, text: str, position: int | None = None
     if position is None:
         position = len(points) + 1
     if not 1 <= position <= len(points) + 1:
-        raise CmError(f"--position must be between 1 and {len(points) + 1} here, not {position}")
+        raise OutOfRange("position", 1, len(points) + 1, position)
     points.insert(position - 1, text)
     return located, position
 
@@ -437,7 +432,7 @@ def move_point(outline: Outline, ref: str, number: int, to: int) -> Located:
     points = located.section.points
     index = _point_index(located.section, number, located.number)
     if not 1 <= to <= len(points):
-        raise CmError(f"--to must be between 1 and {len(points)} here, not {to}")
+        raise OutOfRange("the new place", 1, len(points), to)
     points.insert(to - 1, points.pop(index))
     return located
 
@@ -467,8 +462,8 @@ LANG_PATTERN = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
 def set_book_value(outline: Outline, key: str, value: str) -> None:
     settable = [k for k in BOOK_KEYS if k != "identifier"]
     if key not in settable:
-        close = difflib.get_close_matches(key, settable, n=1)
-        hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(settable)}"
+        close = did_you_mean(key, settable)
+        hint = f"did you mean {close}?" if close else f"one of: {', '.join(settable)}"
         raise CmError(f"no book setting '{key}'", hint)
     value = value.strip()
     if key == "lang" and not LANG_PATTERN.fullmatch(value):

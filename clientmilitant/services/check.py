@@ -9,7 +9,6 @@ what to do. The JSON shape of `cm check --json` is documented in the README.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import math
 import re
@@ -19,6 +18,7 @@ from typing import Any
 
 from clientmilitant.core import chapter_scan, model
 from clientmilitant.core.errors import BookError, NotFound
+from clientmilitant.core.text import did_you_mean
 from clientmilitant.core.words import blank_out_unread, count_words
 from clientmilitant.storage import outline_file
 from clientmilitant.storage.book import Book
@@ -235,8 +235,8 @@ def _check_sections(outline: model.Outline, lines: outline_file.Lines, texts: di
 
         for source_id in section.sources:
             if source_id not in registry:
-                close = difflib.get_close_matches(source_id, registry, n=1, cutoff=0.6)
-                meant = f"did you mean '{close[0]}'? " if close else ""
+                close = did_you_mean(source_id, registry)
+                meant = f"did you mean '{close}'? " if close else ""
                 yield at(
                     ERROR,
                     "dangling-source",
@@ -302,8 +302,8 @@ def _check_orphans(outline: model.Outline, texts: dict[str, str]) -> Iterator[Fi
     owned = model.section_ids(outline)
     for file_id in texts:
         if file_id not in owned:
-            close = difflib.get_close_matches(file_id, owned, n=1, cutoff=0.6)
-            meant = f"was it the text of '{close[0]}'? " if close else ""
+            close = did_you_mean(file_id, owned)
+            meant = f"was it the text of '{close}'? " if close else ""
             yield Finding(
                 WARNING,
                 "orphan-chapter",
@@ -413,8 +413,8 @@ def _link_problem(target: str, anchors: set[str], outline: model.Outline) -> tup
                 return message, f"link by id, which never changes: (#{located.section.id})"
             except NotFound:
                 pass
-        close = difflib.get_close_matches(anchor, anchors, n=1, cutoff=0.6)
-        hint = f"did you mean (#{close[0]})? " if close else ""
+        close = did_you_mean(anchor, anchors)
+        hint = f"did you mean (#{close})? " if close else ""
         return message, hint + "link to a section as [text](#section-id); `cm outline show` lists the ids"
     local = _LOCAL_MARKDOWN.match(target)
     if local and not _SCHEME.match(target):

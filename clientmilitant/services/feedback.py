@@ -4,7 +4,7 @@ The author wrote the book in the open and asked readers what was missing; their 
 here, each on the section it concerns. feedback.yaml lives beside outline.yaml, not inside it:
 readers' words stay apart from the author's plan (whose diffs stay about the plan, and whose undo
 history does not bring back or lose a reader's comment), and a broken feedback file never stops
-`cm outline show`. It is read as strictly as outline.yaml (outline_file.StrictReader: YAML nodes, file:line:col
+`cm outline show`. It is read as strictly as outline.yaml (storage/strict_yaml.py: YAML nodes, file:line:col
 errors, no aliases, tags or duplicate keys) and written under the same lock with an atomic write.
 
 Each item names its section by the section's stable id, so it follows the section when the section
@@ -20,16 +20,17 @@ from __future__ import annotations
 import contextlib
 import datetime
 import re
-import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import CmError, NotFound, Refused
-from clientmilitant.storage import outline_file
+from clientmilitant.core.text import fold
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import atomic_write, display_path, locked
+from clientmilitant.storage.strict_yaml import StrictReader
 
 FEEDBACK_NAME = "feedback.yaml"
 SCHEMA_VERSION = 1
@@ -90,11 +91,10 @@ def loads(data: bytes, filename: str = FEEDBACK_NAME) -> list[Feedback]:
     return items
 
 
-class FeedbackReader(outline_file.StrictReader):
-    """outline.yaml's strict reader, its messages naming this file instead of "an outline"."""
+class FeedbackReader(StrictReader):
+    """The strict reader of outline.yaml, its messages naming feedback.yaml."""
 
-    def fail(self, node_or_mark: Any, message: str) -> Exception:
-        return super().fail(node_or_mark, message.replace("in an outline", f"in {FEEDBACK_NAME}"))
+    where = f"in {FEEDBACK_NAME}"
 
 
 def _item(reader: Any, node: Any, lines: dict[str, int]) -> Feedback:
@@ -336,8 +336,7 @@ def remove_feedback(book: Book, item_id: str) -> dict[str, Any]:
 
 def plain_words(text: str) -> list[str]:
     """Lower-case words without accents: `L'Évolution` → `l`, `evolution`."""
-    stripped = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode("ascii")
-    return re.findall(r"[a-z0-9]+", stripped)
+    return re.findall(r"[a-z0-9]+", fold(text))
 
 
 def stems(text: str) -> set[str]:

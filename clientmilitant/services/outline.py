@@ -6,9 +6,10 @@ the rich tree is drawn from.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError, NotFound, Refused
@@ -18,6 +19,13 @@ from clientmilitant.storage.book import Book, FileMove
 from clientmilitant.storage.files import display_path
 
 SCHEMA_VERSION = 1
+T = TypeVar("T")
+
+
+def change_outline(book: Book, action: str, change: Callable[[model.Outline], T]) -> T:
+    """Apply one change of the model to the book's outline, saved under the lock (undoable as `action`)."""
+    with book.edit(action) as editing:
+        return change(editing.outline)
 
 
 def init_book(folder: Path, title: str, lang: str = "fr-FR") -> Book:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from clientmilitant.core.errors import BookError, LockTimeout
 
@@ -92,3 +92,10 @@ def display_path(path: Path) -> str:
     except ValueError:
         return str(path)
     return relative if not relative.startswith("..") else str(path)
+
+
+def digest(data: bytes) -> str:
+    """SHA-256 of some bytes, in hex: the load cache's key, and how undo knows a file is as cm wrote it."""
+    import hashlib  # loads OpenSSL (a few ms): only the commands that need a digest pay it
+
+    return hashlib.sha256(data).hexdigest()

@@ -1,16 +1,14 @@
-"""outline.yaml ⇄ the model: strict loading with file:line:col errors, canonical dumping.
+"""outline.yaml ⇄ the model: strict loading with file:line:col errors (strict_yaml.py), canonical dumping.
 
-The only module that imports yaml. Loading composes YAML nodes (never Python objects), so tags
-like `!!python/object` are refused, aliases are refused before they can expand, duplicate keys are
-caught, and a title written `yes`, `1.10` or `2007-12-13` stays the text the author typed.
+A title written `yes`, `1.10` or `2007-12-13` stays the text the author typed, and is quoted when written.
 """
 
 from __future__ import annotations
 
-import difflib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
-from typing import Any, Callable
+from typing import Any
 
 from clientmilitant.core.errors import BookError, CmError
 from clientmilitant.core.model import (
@@ -24,12 +22,10 @@ from clientmilitant.core.model import (
     check_trim,
     is_valid_id,
 )
+from clientmilitant.core.validate import MAX_DEPTH, MAX_TARGET_DIGITS
+from clientmilitant.storage.strict_yaml import StrictReader
 
 MAX_OUTLINE_BYTES = 16 * 1024 * 1024  # ~100× the largest plausible book plan
-# Sections nested deeper than this are refused on load and never saved: no book goes past a handful
-# of levels, and the YAML dumper recurses per level (≈ 150 levels exhaust Python's stack).
-MAX_DEPTH = 100
-MAX_TARGET_DIGITS = 12  # int() of thousands of digits is slow, then refused (CVE-2020-10735)
 HEADER = (
     "# The plan of the book, kept by cm.\n"
     "# cm rewrites this file on every change: comments are not kept. Write remarks in `notes:` fields.\n"
@@ -37,22 +33,11 @@ HEADER = (
 SECTION_KEYS = tuple(f.name for f in fields(Section))
 SOURCE_KEYS = tuple(f.name for f in fields(Source))
 TOP_KEYS = ("book", "parts", "sources")
-PLAIN_TAGS = {
-    "tag:yaml.org,2002:str",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:timestamp",
-    "tag:yaml.org,2002:map",
-    "tag:yaml.org,2002:seq",
-}
-NULL_TAG = "tag:yaml.org,2002:null"
 
 
 def loads(data: bytes, filename: str = "outline.yaml") -> Outline:
     """Parse and validate an outline; raise BookError naming `filename:line:col`."""
-    reader = StrictReader(filename)
+    reader = OutlineReader(filename)
     text = reader.decode(data)
     root = reader.compose(text)
     return reader.outline(root)
@@ -69,7 +54,7 @@ class Lines:
 
 def lines(data: bytes, filename: str = "outline.yaml") -> Lines:
     """The lines of the sections, sources and book keys of a valid outline (used by `cm check`)."""
-    reader = StrictReader(filename)
+    reader = OutlineReader(filename)
     reader.outline(reader.compose(reader.decode(data)))
     return Lines(dict(reader.section_lines), dict(reader.source_lines), dict(reader.book_lines))
 
@@ -241,133 +226,24 @@ def _source_data(source: Source) -> dict[str, Any]:
     return data
 
 
-class StrictReader:
-    """Turns YAML nodes into the model, failing at the first problem with its place.
+class OutlineReader(StrictReader):
+    """outline.yaml's schema over the strict reader; it notes where each id and book key is written."""
 
-    Its node helpers (decode, compose, mapping, sequence, text…) serve every strict YAML file of a
-    book: feedback.yaml's reader derives from it."""
+    where = "in an outline"
 
     def __init__(self, filename: str) -> None:
-        self.filename = filename
-        self.seen_nodes: set[int] = set()
+        super().__init__(filename)
         self.section_lines: dict[str, int] = {}
         self.source_lines: dict[str, int] = {}
         self.book_lines: dict[str, int] = {}
 
-    # -- text and syntax --
-
-    def fail(self, node_or_mark: Any, message: str) -> BookError:
-        mark = getattr(node_or_mark, "start_mark", node_or_mark)
-        if mark is None:
-            return BookError(f"{self.filename}: {message}")
-        return BookError(f"{self.filename}:{mark.line + 1}:{mark.column + 1}: {message}")
-
     def decode(self, data: bytes) -> str:
         if len(data) > MAX_OUTLINE_BYTES:
             raise too_large(self.filename, len(data))
-        if data.startswith(b"\xef\xbb\xbf"):
-            raise BookError(f"{self.filename}:1:1: the file starts with a byte-order mark; save it as UTF-8 without BOM")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
-            column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-            raise BookError(
-                f"{self.filename}:{line}:{column}: byte 0x{data[error.start]:02x} is not UTF-8; save the file as UTF-8"
-            ) from None
+        text = super().decode(data)
         if not text.strip():
             raise BookError(f"{self.filename}:1:1: the file is empty; it must hold 'book' and 'parts' (see `cm init`)")
         return text
-
-    def compose(self, text: str) -> Any:
-        import yaml
-
-        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-        try:
-            return yaml.compose(text, Loader=loader)
-        except yaml.MarkedYAMLError as error:
-            problem = error.problem or error.context or "invalid YAML"
-            hint = ""
-            if "mapping values are not allowed" in problem:
-                hint = " (a value holding ': ' must be quoted, like title: 'Web2.0 : la suite')"
-            elif "\t" in problem or "'\\t'" in problem:
-                hint = " (indent with spaces, not tabs)"
-            raise self.fail(error.problem_mark or error.context_mark, f"YAML syntax error: {problem}{hint}") from None
-        except yaml.reader.ReaderError as error:  # a NUL or other control character: no mark, a position
-            line = text.count("\n", 0, error.position) + 1
-            column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
-            raise BookError(
-                f"{self.filename}:{line}:{column}: character U+{error.character:04X} is not allowed in YAML ({error.reason})"
-            ) from None
-        except (yaml.YAMLError, ValueError, RecursionError) as error:  # pyyaml#382, absurd nesting
-            raise BookError(f"{self.filename}: YAML error: {' '.join(str(error).split())}") from None
-
-    # -- node helpers --
-
-    def visit(self, node: Any) -> Any:
-        """Refuse aliases (the same node met twice) and non-standard tags."""
-        if id(node) in self.seen_nodes:
-            raise self.fail(node, "YAML aliases (*name) are not allowed in an outline; write the value out")
-        self.seen_nodes.add(id(node))
-        if node.tag not in PLAIN_TAGS:
-            raise self.fail(node, f"the tag {node.tag!r} is not allowed in an outline")
-        return node
-
-    def mapping(self, node: Any, what: str, allowed: tuple[str, ...]) -> dict[str, tuple[Any, Any]]:
-        """A mapping's entries by key, as (key node, value node); no duplicates, no unknown keys."""
-        import yaml
-
-        self.visit(node)
-        if not isinstance(node, yaml.MappingNode):
-            raise self.fail(node, f"{what} must be a mapping of keys to values")
-        entries: dict[str, tuple[Any, Any]] = {}
-        for key_node, value_node in node.value:
-            self.visit(key_node)
-            if not isinstance(key_node, yaml.ScalarNode):
-                raise self.fail(key_node, f"{what} has a key that is not text")
-            key = key_node.value
-            if key in entries:
-                first = entries[key][0].start_mark.line + 1
-                raise self.fail(key_node, f"duplicate key '{key}' in {what} (first at line {first})")
-            if key not in allowed:
-                close = difflib.get_close_matches(key, allowed, n=1)
-                hint = f"did you mean '{close[0]}'?" if close else f"expected one of: {', '.join(allowed)}"
-                raise self.fail(key_node, f"unknown key '{key}' in {what}; {hint}")
-            entries[key] = (key_node, value_node)
-        return entries
-
-    def sequence(self, node: Any, what: str) -> list[Any]:
-        import yaml
-
-        if self.is_null(node):
-            return []
-        self.visit(node)
-        if not isinstance(node, yaml.SequenceNode):
-            raise self.fail(node, f"'{what}' must be a list")
-        return node.value
-
-    def is_null(self, node: Any) -> bool:
-        import yaml
-
-        return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG and node.value in ("", "~", "null", "Null", "NULL")
-
-    def text(self, node: Any, what: str, required: bool = False) -> str:
-        """A scalar's text exactly as written: YAML 1.1 never turns it into a bool, date or number."""
-        import yaml
-
-        if self.is_null(node):
-            if required:
-                raise self.fail(node, f"{what} must not be empty")
-            self.visit(node)
-            return ""
-        self.visit(node)
-        if not isinstance(node, yaml.ScalarNode):
-            kind = "a mapping" if isinstance(node, yaml.MappingNode) else "a list"
-            hint = " (quote text that holds ': ', like - 'Chapitre 1 : Le début')" if kind == "a mapping" else ""
-            raise self.fail(node, f"{what} must be text, not {kind}{hint}")
-        if required and not node.value.strip():  # `title: ''` is not null, and still no title
-            raise self.fail(node, f"{what} must not be empty")
-        return node.value
 
     def integer(self, node: Any, what: str) -> int | None:
         if self.is_null(node):
@@ -379,8 +255,6 @@ class StrictReader:
             shown = value if len(value) <= 20 else value[:20] + "…"
             raise self.fail(node, f"{what} must be a whole number of words, not '{shown}'")
         return int(value)
-
-    # -- the schema --
 
     def outline(self, root: Any) -> Outline:
         entries = self.mapping(root, "the outline", TOP_KEYS)
@@ -421,7 +295,8 @@ class StrictReader:
         value = self.text(node, f"{what} id", required=True)
         if not is_valid_id(value):
             raise self.fail(
-                node, f"'{value}' is not a valid id: use lower-case ASCII letters (at least one), digits and single hyphens"
+                node,
+                f"'{value}' is not a valid id: use lower-case ASCII letters (at least one), digits and single hyphens",
             )
         if value in lines:
             raise self.fail(node, f"duplicate id '{value}' (first at line {lines[value]})")
@@ -439,13 +314,19 @@ class StrictReader:
         for key, (_, value_node) in entries.items():
             where = f"'{key}' of section '{section_id}'"
             if key == "points":
-                section.points = [self.text(n, f"a point of '{section_id}'", True) for n in self.sequence(value_node, key)]
+                section.points = [
+                    self.text(n, f"a point of '{section_id}'", True) for n in self.sequence(value_node, key)
+                ]
             elif key == "sources":
-                section.sources = [self.text(n, f"a source of '{section_id}'", True) for n in self.sequence(value_node, key)]
+                section.sources = [
+                    self.text(n, f"a source of '{section_id}'", True) for n in self.sequence(value_node, key)
+                ]
             elif key == "status":
                 status = self.text(value_node, where) or None
                 if status is not None and status not in STATUSES:
-                    raise self.fail(value_node, f"status '{status}' of '{section_id}' must be one of {', '.join(STATUSES)}")
+                    raise self.fail(
+                        value_node, f"status '{status}' of '{section_id}' must be one of {', '.join(STATUSES)}"
+                    )
                 section.status = status
             elif key == "target":
                 section.target = self.integer(value_node, where) or None

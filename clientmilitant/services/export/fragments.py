@@ -82,7 +82,7 @@ def arguments(setup: Setup) -> list[str]:
 
 def render_batch(jobs: list[Job], setup: Setup) -> dict[str, Fragment]:
     """One pandoc run for `jobs`; on failure, halves until the failing section is alone."""
-    header = assemble.metadata_block({"lang": setup.lang, "cm-known": " ".join(setup.known)})
+    header = assemble.metadata_block({"lang": setup.lang}) + "\n" + known_block(setup.known)
     document = header + "\n" + "\n".join(job.markdown for job in jobs)
     texts = {f"chapters/{job.section_id}.md": job.chapter for job in jobs if job.chapter}
     try:
@@ -101,6 +101,11 @@ def render_batch(jobs: list[Job], setup: Setup) -> dict[str, Fragment]:
             clean_html(own_notes(pieces.get(job.section_id, ""), job.section_id)), "", own
         )
     return fragments
+
+
+def known_block(known: tuple[str, ...]) -> str:
+    """The book's section ids for chapters.lua (links to sections outside the batch are not dangling)."""
+    return "```{.cm-known}\n" + "\n".join(known) + "\n```\n"
 
 
 def cut(output: str, section_ids: list[str]) -> dict[str, str]:

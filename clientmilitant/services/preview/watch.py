@@ -15,6 +15,7 @@ from clientmilitant.services.preview.site import Site
 
 STEP_MS = 20  # changes this close together are one save (an editor writes, then renames)
 DEBOUNCE_MS = 400
+CHECK_IDLE_SECONDS = 5  # how often the idle checker looks at `stop`
 TIMEOUT_MS = 250  # an empty round now and then: the first one says the watches are in place
 
 
@@ -39,6 +40,11 @@ def follow(site: Site, hub: Hub, stop: threading.Event, watching: threading.Even
     def wanted(change: watchfiles.Change, path: str) -> bool:
         return relevant(site, Path(path)) is not None
 
+    check_wanted = threading.Event()  # set by a save
+    checker = threading.Thread(
+        target=check_when_asked, args=(site, hub, stop, check_wanted), name="cm-check", daemon=True
+    )
+    checker.start()
     for changes in watchfiles.watch(
         site.book.root,
         watch_filter=wanted,
@@ -51,10 +57,14 @@ def follow(site: Site, hub: Hub, stop: threading.Event, watching: threading.Even
     ):
         watching.set()
         if changes:
-            apply(site, hub, {Path(path) for _, path in changes})
+            try:
+                apply(site, hub, {Path(path) for _, path in changes}, check_wanted)
+            except Exception as error:  # noqa: BLE001 - shown on the page; the next change tries again
+                site.error = f"cm preview could not follow the change: {error}"
+                hub.publish("page")
 
 
-def apply(site: Site, hub: Hub, paths: set[Path]) -> None:
+def apply(site: Site, hub: Hub, paths: set[Path], check_wanted: threading.Event) -> None:
     """Bring the site up to date with the changed files, and tell the pages."""
     kinds = {relevant(site, path) for path in paths}
     if "book" in kinds or site.error:
@@ -67,5 +77,15 @@ def apply(site: Site, hub: Hub, paths: set[Path]) -> None:
             hub.publish("page")
             return
         hub.publish("section", {"id": path.stem})
-    for section_id in site.refresh_findings():  # then `cm check`, which reads the whole book
-        hub.publish("section", {"id": section_id})
+    check_wanted.set()  # then `cm check`, which reads the whole book, in its own thread
+
+
+def check_when_asked(site: Site, hub: Hub, stop: threading.Event, wanted: threading.Event) -> None:
+    """Run `cm check` after saves, apart from the watcher so that the next save is rendered at once;
+    saves that come while it runs are checked together by the next round."""
+    while not stop.is_set():
+        if not wanted.wait(timeout=CHECK_IDLE_SECONDS):
+            continue
+        wanted.clear()
+        for section_id in site.refresh_findings():
+            hub.publish("section", {"id": section_id})

@@ -30,7 +30,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from clientmilitant.core import model
-from clientmilitant.core.dates import fold, normalize_date
+from clientmilitant.core.text import fold
+from clientmilitant.core.dates import normalize_date
 from clientmilitant.core.errors import BookError, CmError, NotFound
 from clientmilitant.services.sources.posts import Post
 from clientmilitant.storage.archive import Archive, Comment, archived_ids, read_archive, write_archive

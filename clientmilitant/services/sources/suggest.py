@@ -23,7 +23,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from clientmilitant.core import model
-from clientmilitant.core.dates import fold
+from clientmilitant.core.text import fold
 from clientmilitant.storage.archive import archived_ids, read_archive
 from clientmilitant.storage.book import Book
 

@@ -26,7 +26,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant.core.dates import fold, is_date_header, parse_date
+from clientmilitant.core.text import fold
+from clientmilitant.core.dates import is_date_header, parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.plan_post import SYMBOL_FONT_CHARACTERS
 from clientmilitant.services.sources.posts import Post, text_to_markdown
