@@ -21,7 +21,8 @@ from conftest import Cm, copy_book
 from test_export import EPUB_NS, OPF, XHTML, XML_LANG, Epub, epubcheck_clean
 
 CONFORMANCE = "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"
-FIXTURE_BOOKS = ["export-book", "small-book", "image-book"]
+# every test book: each folder of tests/fixtures that holds a book
+FIXTURE_BOOKS = sorted(p.parent.name for p in (Path(__file__).parent / "fixtures").glob("*/outline.yaml"))
 ACE_VERSION = "1.4.6"
 
 

@@ -113,6 +113,18 @@ def test_html_is_one_page_with_the_stylesheet_a_title_block_a_toc_and_working_li
     assert "<script" not in html and 'src="http' not in html  # standalone
 
 
+def test_html_notes_are_numbered_per_chapter_with_links_both_ways(book: Path) -> None:
+    """pandoc numbers a page's notes through it and lists them all at its end: here each chapter's
+    notes start at 1 and close the chapter, calls and returns linking both ways."""
+    html = export(book, "html").read_text(encoding="utf-8")
+    calls = re.findall(r'<a href="#([\w-]+--fn\d+)" id="([\w-]+)" class="footnote-ref"[^>]*><sup>(\d+)</sup></a>', html)
+    assert [(target, number) for target, _, number in calls] == [("masses--fn1", "1"), ("web20--fn1", "1")]
+    for target, call_id, _ in calls:
+        assert f'id="{target}"' in html and f'href="#{call_id}" class="footnote-back"' in html
+    assert html.index('id="masses--fn1"') < html.index('id="fidelisation"')  # at the end of its own chapter
+    assert 'id="footnotes"' not in html
+
+
 # --- in a real browser ---------------------------------------------------------------------------
 
 

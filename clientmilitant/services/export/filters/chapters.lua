@@ -105,6 +105,42 @@ local function heading_levels(blocks, level)
   return map
 end
 
+-- A web page (cm export html) is one page: pandoc would number the notes through it and put them
+-- all at its end. Here each chapter's notes are numbered from 1 and listed at the chapter's end,
+-- each call a superior figure linking to its note, each note linking back (ids `<section>--fn1`).
+local function chapter_notes(blocks, section)
+  local notes = {}
+  blocks = blocks:walk({
+    Note = function(note_element)
+      local number = #notes + 1
+      local id = section .. '--fn' .. number
+      notes[number] = { id = id, blocks = note_element.content }
+      local attributes = { role = 'doc-noteref' }
+      return pandoc.Link({ pandoc.Superscript({ pandoc.Str(tostring(number)) }) }, '#' .. id, '',
+        pandoc.Attr(id .. 'ref', { 'footnote-ref' }, attributes))
+    end,
+  })
+  if #notes == 0 then
+    return blocks
+  end
+  local items = {}
+  for number, entry in ipairs(notes) do
+    local back = pandoc.Link({ pandoc.Str('↩\u{FE0E}') }, '#' .. entry.id .. 'ref', '',
+      pandoc.Attr('', { 'footnote-back' }, { role = 'doc-backlink', ['aria-label'] = tostring(number) }))
+    local content = entry.blocks
+    local last = content[#content]
+    if last and (last.t == 'Para' or last.t == 'Plain') then
+      last.content:extend({ pandoc.Space(), back })
+    else
+      content:insert(pandoc.Plain({ back }))
+    end
+    items[number] = { pandoc.Div(content, pandoc.Attr(entry.id)) }
+  end
+  blocks:insert(pandoc.Div({ pandoc.HorizontalRule(), pandoc.OrderedList(items) },
+    pandoc.Attr('', { 'footnotes', 'cm-chapter-notes' }, { role = 'doc-endnotes' })))
+  return blocks
+end
+
 -- The chapter's blocks, fitted into the book, in one walk over its tree; `known` holds the book's
 -- identifiers (section ids first), `pending` gets the links to check once every chapter is in.
 local function fit_chapter(block, known, pending)
@@ -177,6 +213,9 @@ local function fit_chapter(block, known, pending)
         end
       end,
     })
+  end
+  if FORMAT:match('html') then
+    return chapter_notes(doc.blocks, section)
   end
   if FORMAT:match('epub') then
     -- in a div, the chapter's headings do not split the EPUB into files: one file per section. Two
