@@ -18,7 +18,11 @@ have their runs alternated):
 3. Export, when `cm export epub` works: a synthetic 100,000-word book, against bare pandoc run on
    the same assembled Markdown with the same arguments (captured by a pandoc wrapper through
    CM_PANDOC on a first run). Target: at most 1.15 × pandoc.
-4. Sources, when `cm source import` and `cm source suggest` work: importing 1,000 posts, and
+4. PDF, when `cm export pdf` works: a synthetic 96,000-word book (30 chapters of 3,200 words with
+   footnotes and a sub-heading each), against the bare pipeline in one process — pandoc with the
+   same arguments and input (captured through CM_PANDOC), then `typst.compile` on its output with
+   the same options. Targets: at most 1.2 × the bare pipeline, 10 s, 500 MB.
+5. Sources, when `cm source import` and `cm source suggest` work: importing 1,000 posts, and
    suggesting sources for a section among 1,000. Targets: see TARGETS below and docs/benchmarks.md.
 5. Preview (benchmarks/preview.py): `cm preview` on a 100,000-word book — first build against
    `cm export html`, save → Chromium shows it (≤ 0.5 s), CPU while idle, memory (≤ 200 MB).
@@ -37,6 +41,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -44,13 +49,14 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from clientmilitant.core import model
-from clientmilitant.storage import outline_file  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.core import model  # noqa: E402  (after the path: runs from a checkout too)
+from clientmilitant.storage import outline_file  # noqa: E402
 
 PYTHON = sys.executable
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
@@ -71,6 +77,9 @@ TARGETS = {
     "megabytes_at_10k": 80.0,
     "growth_1k_10k": 12.0,
     "export_ratio": 1.15,  # cm export epub / bare pandoc
+    "pdf_ratio": 1.2,  # cm export pdf / bare pandoc -t typst + typst.compile
+    "pdf_seconds": 10.0,  # a 96,000-word book
+    "pdf_megabytes": 500.0,
     # Sources: importing 1,000 posts is done once per blog, so a few seconds is fine; 5 s and 150 MB
     # leave room for parsing a 5 MB export file. Suggesting runs while writing: it must answer as
     # fast as `outline show` on a big book (1 s) over 1,000 sources.
@@ -110,7 +119,9 @@ def run_once(
         if stdin:
             stdin_handle.close()  # type: ignore[union-attr]
     if process.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} failed ({process.returncode}): {stderr.decode(errors='replace')[-500:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} failed ({process.returncode}): {stderr.decode(errors='replace')[-500:]}"
+        )
     peak_kb = int(stderr.split()[-1]) if TIME else usage.ru_maxrss  # Linux reports KB
     return elapsed, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
@@ -132,12 +143,17 @@ def measure_pair(first, second, repeat: int) -> tuple[Measure, Measure]:
     hits both alike. `first`/`second` are (command_for_run, cwd, run_once keyword arguments)."""
     runs: tuple[list, list] = ([], [])
     for i in range(repeat + 1):
-        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs):
+        for (command_for_run, cwd, kwargs), kept in zip((first, second), runs, strict=True):
             result = run_once(command_for_run(i), cwd, **kwargs)
             if i:  # run 0 warms the caches
                 kept.append(result)
     return tuple(  # type: ignore[return-value]
-        Measure(statistics.median(r[0] for r in kept), statistics.median(r[1] for r in kept), max(r[2] for r in kept), repeat)
+        Measure(
+            statistics.median(r[0] for r in kept),
+            statistics.median(r[1] for r in kept),
+            max(r[2] for r in kept),
+            repeat,
+        )
         for kept in runs
     )
 
@@ -221,9 +237,10 @@ def startup(repeat: int) -> list[str]:
         "",
         "| command | median wall time | median CPU time | peak memory | runs |",
         "| --- | ---: | ---: | ---: | ---: |",
-        f"| `python -c \"import typer, rich, yaml\"` (the floor) | {floor.seconds * 1000:.0f} ms | {floor.cpu * 1000:.0f} ms "
-        f"| {floor.megabytes:.0f} MB | {floor.runs} |",
-        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms | {show.megabytes:.0f} MB | {show.runs} |",
+        f'| `python -c "import typer, rich, yaml"` (the floor) | {floor.seconds * 1000:.0f} ms '
+        f"| {floor.cpu * 1000:.0f} ms | {floor.megabytes:.0f} MB | {floor.runs} |",
+        f"| `cm outline show` | {show.seconds * 1000:.0f} ms | {show.cpu * 1000:.0f} ms "
+        f"| {show.megabytes:.0f} MB | {show.runs} |",
         "",
         f"Ratio: **{ratio:.2f} ×** the floor in wall time, {cpu_ratio:.2f} × in CPU time "
         f"(target ≤ {TARGETS['startup_ratio']} ×) — {verdict(ratio <= TARGETS['startup_ratio'])}",
@@ -247,7 +264,9 @@ def sizes(folder: Path, counts: list[int], repeat: int) -> list[str]:
     lines = [
         "### Size: outline commands on synthetic books",
         "",
-        "| command | " + " | ".join(f"{real_counts[c]:,} sections" for c in counts) + " | growth 1,000 → 10,000 | verdict |",
+        "| command | "
+        + " | ".join(f"{real_counts[c]:,} sections" for c in counts)
+        + " | growth 1,000 → 10,000 | verdict |",
         "| --- | " + " | ".join("---:" for _ in counts) + " | ---: | --- |",
     ]
     for name in commands:
@@ -264,13 +283,17 @@ def sizes(folder: Path, counts: list[int], repeat: int) -> list[str]:
                 what
                 for what, missed in (
                     (f"{big.seconds:.2f} s ≥ {TARGETS['seconds_at_10k']} s", big.seconds >= TARGETS["seconds_at_10k"]),
-                    (f"{big.megabytes:.0f} MB ≥ {TARGETS['megabytes_at_10k']:.0f} MB", big.megabytes >= TARGETS["megabytes_at_10k"]),
+                    (
+                        f"{big.megabytes:.0f} MB ≥ {TARGETS['megabytes_at_10k']:.0f} MB",
+                        big.megabytes >= TARGETS["megabytes_at_10k"],
+                    ),
                     (f"growth {growth:.1f} × > {TARGETS['growth_1k_10k']:.0f} ×", growth > TARGETS["growth_1k_10k"]),
                 )
                 if missed
             ]
             cpu_growth = big.cpu / results[name, 1000].cpu
-            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{' (' + '; '.join(misses) + ')' if misses else ''}"
+            missed = f" ({'; '.join(misses)})" if misses else ""
+            tail = f"{growth:.1f} × (CPU {cpu_growth:.1f} ×) | {verdict(ok)}{missed}"
         else:
             tail = "n/a | (needs --sizes 1000,10000)"
         lines.append(f"| `{name}` | " + " | ".join(cells) + f" | {tail} |")
@@ -301,21 +324,27 @@ exec '{pandoc}' "$@" < "$dir/input.md"
 """
 
 
+def capture_pandoc(capture: Path, book: Path, output: Path) -> Path:
+    """Run `cm export <output's format>` once with a pandoc wrapper that records how cm runs pandoc."""
+    from clientmilitant.services.export.pandoc import find_pandoc
+
+    capture.mkdir()
+    wrapper = capture.with_suffix(".sh")
+    wrapper.write_text(PANDOC_WRAPPER.format(dir=capture, pandoc=find_pandoc()))
+    wrapper.chmod(0o755)
+    command = [*CM, "export", output.suffix.lstrip("."), "-o", str(output)]
+    run_once(command, book, env={**ENV, "CM_PANDOC": str(wrapper)})
+    return capture
+
+
 def export(folder: Path, repeat: int) -> list[str]:
     from clientmilitant.services.export.pandoc import find_pandoc
 
     book = synthetic_book(folder / "book-export", 500, chapter_every=1, chapter_words=200)  # ~100,000 words
-    capture = folder / "pandoc-capture"
-    capture.mkdir()
-    wrapper = folder / "pandoc-wrapper.sh"
-    wrapper.write_text(PANDOC_WRAPPER.format(dir=capture, pandoc=find_pandoc()))
-    wrapper.chmod(0o755)
     output = folder / "livre.epub"
-    run_once([*CM, "export", "epub", "-o", str(output)], book, env={**ENV, "CM_PANDOC": str(wrapper)})
+    capture = capture_pandoc(folder / "pandoc-capture", book, output)
     arguments = (capture / "args").read_bytes().split(b"\0")[:-1]
-    pandoc_env = dict(
-        entry.split("=", 1) for entry in (capture / "env").read_text().split("\0") if "=" in entry
-    )
+    pandoc_env = dict(entry.split("=", 1) for entry in (capture / "env").read_text().split("\0") if "=" in entry)
     pandoc_cwd = Path((capture / "cwd").read_text().strip())
     words = sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "chapters").glob("*.md"))
     cm, bare = measure_pair(
@@ -338,6 +367,81 @@ def export(folder: Path, repeat: int) -> list[str]:
         "",
         f"Ratio: **{ratio:.2f} ×** pandoc in wall time, {cm.cpu / bare.cpu:.2f} × in CPU time "
         f"(target ≤ {TARGETS['export_ratio']} ×) — {verdict(ratio <= TARGETS['export_ratio'])}",
+        "",
+    ]
+
+
+def pdf_book(folder: Path, chapters: int = 30, words: int = 3050) -> Path:
+    """A book of 3 parts and `chapters` chapters of `words` words, a footnote every 4th paragraph
+    and a sub-heading in the middle of each: what a printed book is made of."""
+    folder.mkdir(parents=True)
+    (folder / "chapters").mkdir()
+    book = model.BookMeta(title="Livre synthétique", author="Benchmark", date="2026-01-15", publisher="Éditions")
+    outline = model.Outline(book=book)
+    outline.sources = [model.Source(id=f"billet-{n}", url=f"http://example.org/{n}.html") for n in range(1, 6)]
+    for p in range(1, 4):
+        part = model.Section(id=f"partie-{p}", title=f"Partie {p} : le client « militant »")
+        for s in range(1, chapters // 3 + 1):
+            section = model.Section(id=f"s-{p}-{s}", title=f"Section {p}.{s} — l'été du consommateur")
+            section.sources = [f"billet-{s % 5 + 1}"]
+            paragraphs = prose(words, p * 100 + s).split("\n\n")
+            notes = []
+            for n in range(0, len(paragraphs), 4):
+                paragraphs[n] = paragraphs[n].rstrip() + f"[^{n}]"
+                notes.append(f"[^{n}]: Note {n} : voir le billet « {s} » ?")
+            paragraphs.insert(len(paragraphs) // 2, "## Un intertitre")
+            text = "\n\n".join(paragraphs + notes) + "\n"
+            (folder / "chapters" / f"{section.id}.md").write_text(text, encoding="utf-8")
+            part.sections.append(section)
+        outline.parts.append(part)
+    (folder / "outline.yaml").write_text(outline_file.dumps(outline), encoding="utf-8")
+    return folder
+
+
+BARE_PDF = """import subprocess, sys, typst
+# pandoc -t typst, as cm ran it (arguments, input, environment, folder), then typst.compile on its output
+args, source, env, cwd, root, output = sys.argv[1:7]
+arguments = open(args, "rb").read().split(b"\\0")[:-1]
+environment = dict(e.split("=", 1) for e in open(env).read().split("\\0") if "=" in e)
+typ = subprocess.run([*arguments], stdin=open(source, "rb"), capture_output=True, check=True, env=environment, cwd=cwd)
+typst.compile(typ.stdout, output=output, root=root, ignore_system_fonts=True, format="pdf", timestamp=0)
+"""
+
+
+def pdf(folder: Path, repeat: int) -> list[str]:
+    from clientmilitant.services.export.pandoc import find_pandoc
+
+    book = pdf_book(folder / "book-pdf")
+    output = folder / "livre.pdf"
+    capture = capture_pandoc(folder / "pdf-capture", book, output)
+    arguments = capture / "args"
+    arguments.write_bytes(find_pandoc().encode() + b"\0" + arguments.read_bytes())
+    bare_script = folder / "bare_pdf.py"
+    bare_script.write_text(BARE_PDF)
+    bare_args = [str(p) for p in (arguments, capture / "input.md", capture / "env")]
+    bare_args += [(capture / "cwd").read_text().strip(), str(book), str(folder / "bare.pdf")]
+    words = sum(len(p.read_text(encoding="utf-8").split()) for p in (book / "chapters").glob("*.md"))
+    cm, bare = measure_pair(
+        (lambda i: [*CM, "export", "pdf", "-o", str(output)], book, {}),
+        (lambda i: [PYTHON, str(bare_script), *bare_args], book, {}),
+        repeat,
+    )
+    pages = len(re.findall(rb"/Type\s*/Page(?![a-zA-Z])", output.read_bytes()))
+    ratio = cm.seconds / bare.seconds
+    ok = ratio <= TARGETS["pdf_ratio"] and cm.seconds <= TARGETS["pdf_seconds"]
+    ok = ok and cm.megabytes <= TARGETS["pdf_megabytes"]
+    return [
+        f"### PDF: `cm export pdf` on a synthetic book of {words:,} words ({count_sections(book)} sections, "
+        f"{pages or 'n/a'} pages)",
+        "",
+        "| command | median (CPU), peak memory | runs |",
+        "| --- | ---: | ---: |",
+        f"| bare pipeline: pandoc -t typst (same input, arguments), typst.compile | {timing(bare)} | {bare.runs} |",
+        f"| `cm export pdf` | {timing(cm)} | {cm.runs} |",
+        "",
+        f"Ratio: **{ratio:.2f} ×** the bare pipeline in wall time, {cm.cpu / bare.cpu:.2f} × in CPU time "
+        f"(targets ≤ {TARGETS['pdf_ratio']} ×, ≤ {TARGETS['pdf_seconds']:.0f} s, ≤ {TARGETS['pdf_megabytes']:.0f} MB) "
+        f"— {verdict(ok)}",
         "",
     ]
 
@@ -366,10 +470,14 @@ def machine() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)")
-    parser.add_argument("--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run")
+    parser.add_argument(
+        "--repeat", type=int, default=None, help="runs per measurement (default 21 for start-up, 7 else)"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="3 runs each, books of 100 and 1,000 sections: a smoke run"
+    )
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
-    parser.add_argument("--only", default="startup,sizes,export,sources,preview,storage", help="which parts to run")
+    parser.add_argument("--only", default="startup,sizes,export,pdf,sources,preview,storage", help="which parts to run")
     options = parser.parse_args()
     startup_repeat = options.repeat or (5 if options.quick else 21)
     repeat = options.repeat or (3 if options.quick else 7)
@@ -392,6 +500,8 @@ def main() -> None:
                     report += ["### Export", "", f"`cm export epub` failed: {error}", ""]
             else:
                 report += ["### Export", "", "`cm export epub` does not exist in this checkout: not measured.", ""]
+        if "pdf" in parts:
+            report += pdf_section(folder, repeat)
         if "sources" in parts:
             report += sources_section(folder, repeat)
         if "preview" in parts:
@@ -400,6 +510,15 @@ def main() -> None:
             report += storage_variants(folder, repeat)
     report.append(f"Load average at the end: {os.getloadavg()[0]:.2f}.")
     print("\n".join(report))
+
+
+def pdf_section(folder: Path, repeat: int) -> list[str]:
+    if not command_works("export", "pdf"):
+        return ["### PDF", "", "`cm export pdf` does not exist in this checkout: not measured.", ""]
+    try:
+        return pdf(folder, repeat)
+    except Exception as error:  # report it and go on with the other measures
+        return ["### PDF", "", f"`cm export pdf` failed: {error}", ""]
 
 
 def preview_section(folder: Path, repeat: int) -> list[str]:
@@ -412,6 +531,8 @@ def preview_section(folder: Path, repeat: int) -> list[str]:
         return preview(folder, min(repeat, 3), CM, ENV, synthetic_book, run_once)
     except Exception as error:  # report and go on
         return ["### Preview", "", f"not measured: {error}", ""]
+
+
 # cm with one storage optimisation switched off, for storage_variants(): the launcher replaces the
 # function before cm's command runs, so cm itself keeps no switch.
 VARIANT_LAUNCHER = """
@@ -443,7 +564,7 @@ def storage_variants(folder: Path, repeat: int) -> list[str]:
     lines = [
         "### Storage: `cm section add` at 10,000 sections, with and without the emitter and the load cache",
         "",
-        f"Floor `python -c \"import typer, rich, yaml\"`: {floor.seconds * 1000:.0f} ms; target {target:.2f} s.",
+        f'Floor `python -c "import typer, rich, yaml"`: {floor.seconds * 1000:.0f} ms; target {target:.2f} s.',
         "",
         "| variant | median (CPU), peak memory | verdict |",
         "| --- | ---: | --- |",
@@ -457,7 +578,12 @@ def storage_variants(folder: Path, repeat: int) -> list[str]:
 
 def sources_section(folder: Path, repeat: int) -> list[str]:
     if not (command_works("source", "import") and command_works("source", "suggest")):
-        return ["### Sources", "", "`cm source import` / `cm source suggest` do not exist in this checkout: not measured.", ""]
+        return [
+            "### Sources",
+            "",
+            "`cm source import` / `cm source suggest` do not exist in this checkout: not measured.",
+            "",
+        ]
     try:
         return sources(folder, repeat)
     except Exception as error:  # someone else's work in progress: report it and go on
@@ -466,14 +592,14 @@ def sources_section(folder: Path, repeat: int) -> list[str]:
 
 def rss_feed(posts: int) -> str:
     """An RSS 2.0 feed of `posts` French posts of ~300 words, one a day from 2005 (the blog's years)."""
-    from datetime import date, datetime, timedelta, timezone
+    from datetime import date, datetime, timedelta
     from email.utils import format_datetime
     from xml.sax.saxutils import escape
 
     items = []
     for n in range(posts):
         day = date(2005, 1, 1) + timedelta(days=n)
-        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc))
+        when = format_datetime(datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
         title = f"Billet {n} : le client {WORDS[n % len(WORDS)]} et la marque"
         body = "".join(f"<p>{escape(p)}</p>" for p in prose(300, n).split("\n\n"))
         items.append(
@@ -504,8 +630,10 @@ def sources(folder: Path, repeat: int) -> list[str]:
         if i:  # the first one warmed the caches
             imports.append((seconds, cpu, megabytes))
     imported = Measure(
-        statistics.median(t for t, _, _ in imports), statistics.median(c for _, c, _ in imports),
-        max(m for _, _, m in imports), len(imports),
+        statistics.median(t for t, _, _ in imports),
+        statistics.median(c for _, c, _ in imports),
+        max(m for _, _, m in imports),
+        len(imports),
     )
     registered = len(outline_file.loads((copies[-1] / "outline.yaml").read_bytes()).sources)
     archived = len(list((copies[-1] / "sources").glob("*.md")))
@@ -513,7 +641,8 @@ def sources(folder: Path, repeat: int) -> list[str]:
     ok_import = imported.seconds <= TARGETS["import_seconds"] and imported.megabytes <= TARGETS["import_megabytes"]
     ok_suggest = suggested.seconds <= TARGETS["suggest_seconds"] and suggested.megabytes <= TARGETS["suggest_megabytes"]
     return [
-        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; {registered} registered, {archived} archived)",
+        f"### Sources: 1,000 posts ({feed.stat().st_size / 1e6:.1f} MB of RSS; "
+        f"{registered} registered, {archived} archived)",
         "",
         "| command | median (CPU), peak memory | target | verdict |",
         "| --- | ---: | --- | --- |",

@@ -35,7 +35,9 @@ class Cm:
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CM_")}
         self.env.update({"NO_COLOR": "1", "COLUMNS": "100", "LC_ALL": "C.UTF-8", "PYTHONIOENCODING": "utf-8"})
 
-    def __call__(self, *args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None) -> Result:
+    def __call__(
+        self, *args: str, cwd: Path | None = None, input: str | None = None, env: dict | None = None
+    ) -> Result:
         process = subprocess.run(
             [sys.executable, "-m", "clientmilitant", *args],
             cwd=cwd or self.cwd,
@@ -90,7 +92,9 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true", help="Rewrite tests/golden/ files from the current output.")
+    parser.addoption(
+        "--update-golden", action="store_true", help="Rewrite tests/golden/ files from the current output."
+    )
 
 
 @pytest.fixture
@@ -104,6 +108,8 @@ def golden(request: pytest.FixtureRequest):
             path.write_text(text, encoding="utf-8")
             return
         assert path.exists(), f"no golden file {path}: run pytest --update-golden once and review it"
-        assert text == path.read_text(encoding="utf-8"), f"output differs from {path} (pytest --update-golden rewrites it)"
+        assert text == path.read_text(encoding="utf-8"), (
+            f"output differs from {path} (pytest --update-golden rewrites it)"
+        )
 
     return compare

@@ -12,9 +12,9 @@ import hashlib
 import os
 import re
 import shutil
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Callable
 
 import pytest
 from conftest import FIXTURES, Cm
@@ -175,7 +175,11 @@ def chapter_link_loop(book: Path) -> None:
 GENERATED: dict[str, tuple[Callable[[Path], None], list[tuple[str, ...]], str]] = {
     "outline-50-mb": (huge_outline, OUTLINE_COMMANDS, r"^outline\.yaml: 5\d\.\d MB is more than cm reads"),
     "alias-bomb": (alias_bomb, OUTLINE_COMMANDS, r"^outline\.yaml:6:\d+: YAML aliases"),
-    "sections-150-deep": (deep_sections, OUTLINE_COMMANDS, r"^outline\.yaml:\d+:\d+: sections are nested more than 100"),
+    "sections-150-deep": (
+        deep_sections,
+        OUTLINE_COMMANDS,
+        r"^outline\.yaml:\d+:\d+: sections are nested more than 100",
+    ),
     "chapter-link-outside": (chapter_link_outside, CHAPTER_COMMANDS, r"^chapters/masses\.md: .*outside the book"),
     "chapter-link-relative-outside": (
         chapter_link_relative_outside,
@@ -224,7 +228,9 @@ def assert_refused_everywhere(book: Path, commands: list[tuple[str, ...]], messa
     with ThreadPoolExecutor(max_workers=len(commands)) as pool:
         results = list(pool.map(lambda args: (args, cm(*args)), commands))
     for args, result in results:
-        shown = f"cm {' '.join(args)} → exit {result.code}\nstdout: {result.stdout[:500]}\nstderr: {result.stderr[:2000]}"
+        shown = (
+            f"cm {' '.join(args)} → exit {result.code}\nstdout: {result.stdout[:500]}\nstderr: {result.stderr[:2000]}"
+        )
         assert result.code == 2, shown
         assert "Traceback" not in result.stderr + result.stdout, shown
         assert result.stdout == "", shown

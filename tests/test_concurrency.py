@@ -36,7 +36,7 @@ def run_at_once(book: Path, commands: list[list[str]]) -> list[subprocess.Comple
         for args in commands
     ]
     results = []
-    for args, process in zip(commands, processes):
+    for args, process in zip(commands, processes, strict=True):
         stdout, stderr = process.communicate(timeout=300)
         results.append(subprocess.CompletedProcess(args, process.returncode, stdout, stderr))
     return results

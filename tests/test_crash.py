@@ -72,7 +72,11 @@ def texts(book: Path) -> dict[str, bytes]:
 
 def visible_entries(book: Path) -> set[str]:
     """What a person sees in the book folder (hidden temp files of an interrupted save excluded)."""
-    return {str(p.relative_to(book)) for p in book.rglob("*") if not any(s.startswith(".") for s in p.relative_to(book).parts)}
+    return {
+        str(p.relative_to(book))
+        for p in book.rglob("*")
+        if not any(s.startswith(".") for s in p.relative_to(book).parts)
+    }
 
 
 def lock_is_free(book: Path) -> bool:
@@ -193,7 +197,15 @@ def test_section_add_killed_at_random_moments(tmp_path: Path):
     grow(book)
 
     def command(i: int, before: model.Outline) -> list[str]:
-        return ["section", "add", f"Ajout n° {i} : « tué »", "--under", f"partie-{i % SYNTHETIC_PARTS + 1}", "--position", "2"]
+        return [
+            "section",
+            "add",
+            f"Ajout n° {i} : « tué »",
+            "--under",
+            f"partie-{i % SYNTHETIC_PARTS + 1}",
+            "--position",
+            "2",
+        ]
 
     def apply(i: int, outline: model.Outline) -> None:
         model.add_section(outline, f"Ajout n° {i} : « tué »", model.Under(f"partie-{i % SYNTHETIC_PARTS + 1}", 2))

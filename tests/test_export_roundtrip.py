@@ -24,12 +24,15 @@ def build_book(folder: Path, plan: list, written: list[bool]) -> list[str]:
     counter = iter(range(1, 1000))
 
     def sections(children: list) -> list[model.Section]:
-        return [model.Section(id=f"s{next(counter)}", title=f"Titre {n}", sections=sections(c)) for n, c in enumerate(children)]
+        return [
+            model.Section(id=f"s{next(counter)}", title=f"Titre {n}", sections=sections(c))
+            for n, c in enumerate(children)
+        ]
 
     outline.parts = sections(plan)
     (folder / "chapters").mkdir(parents=True)
     with_text = []
-    for located, has_text in zip(model.walk(outline), written * 50):
+    for located, has_text in zip(model.walk(outline), written * 50, strict=False):
         if has_text:
             section_id = located.section.id
             (folder / "chapters" / f"{section_id}.md").write_text(f"Texte unique-{section_id}-fin.\n", encoding="utf-8")

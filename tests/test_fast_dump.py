@@ -15,12 +15,65 @@ from clientmilitant.storage import outline_file
 REPO = Path(__file__).parent.parent
 
 TRICKY = [
-    "", " ", "yes", "No", "y", "n", "~", "null", "NULL", "1.10", "012", "12:30", "2007-12-13", "0000-00-00",
-    "Web2.0 : modularité", "Secteurs concernés : tout", "- point", "# pas un commentaire", "a #b", "a: b",
-    "l'entreprise", "'quoted'", '"double"', "« guillemets »", "espace\u00a0insécable", "fine\u202fespace ?",
-    "tab\there", "ligne\nsuivante", "fin\n", "\x85", "\u2028", "\ufeff", "\x00", "\x07", "a" * 200, "é" * 50,
-    "[liste]", "{dict}", "*alias", "&anchor", "!tag", "|bloc", ">plié", "%pour", "@at", "`tick`", "?question",
-    "trailing ", " leading", "Ça va", "ÿ", "×", "a ,b", "a ;b", "a_b", "c'est-à-dire", "Œuvre", "x=1", "<<",
+    "",
+    " ",
+    "yes",
+    "No",
+    "y",
+    "n",
+    "~",
+    "null",
+    "NULL",
+    "1.10",
+    "012",
+    "12:30",
+    "2007-12-13",
+    "0000-00-00",
+    "Web2.0 : modularité",
+    "Secteurs concernés : tout",
+    "- point",
+    "# pas un commentaire",
+    "a #b",
+    "a: b",
+    "l'entreprise",
+    "'quoted'",
+    '"double"',
+    "« guillemets »",
+    "espace\u00a0insécable",
+    "fine\u202fespace ?",
+    "tab\there",
+    "ligne\nsuivante",
+    "fin\n",
+    "\x85",
+    "\u2028",
+    "\ufeff",
+    "\x00",
+    "\x07",
+    "a" * 200,
+    "é" * 50,
+    "[liste]",
+    "{dict}",
+    "*alias",
+    "&anchor",
+    "!tag",
+    "|bloc",
+    ">plié",
+    "%pour",
+    "@at",
+    "`tick`",
+    "?question",
+    "trailing ",
+    " leading",
+    "Ça va",
+    "ÿ",
+    "×",
+    "a ,b",
+    "a ;b",
+    "a_b",
+    "c'est-à-dire",
+    "Œuvre",
+    "x=1",
+    "<<",
 ]
 texts = st.one_of(st.sampled_from(TRICKY), st.text(max_size=40), st.text(alphabet="ab :-#'\"\n é«»,", max_size=12))
 ids = st.from_regex(r"[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
@@ -43,9 +96,7 @@ def sections(draw, depth: int = 0) -> model.Section:
 @st.composite
 def outlines(draw) -> model.Outline:
     book = model.BookMeta(**{key: draw(texts) for key in model.BOOK_KEYS})
-    sources = [
-        model.Source(draw(ids), *(draw(texts) for _ in range(5))) for _ in range(draw(st.integers(0, 3)))
-    ]
+    sources = [model.Source(draw(ids), *(draw(texts) for _ in range(5))) for _ in range(draw(st.integers(0, 3)))]
     return model.Outline(book=book, parts=draw(st.lists(sections(), max_size=4)), sources=sources)
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from conftest import Cm, copy_book, snapshot
 
-from clientmilitant.services import feedback
-from clientmilitant.storage import outline_file
+from clientmilitant.services.feedback import spam
+from clientmilitant.storage import feedback_file, outline_file
 
 PLAN_POST = "le-client-militant-le-plan"
 XGC_TEXT = (
@@ -54,11 +54,18 @@ def test_import_turns_the_sample_comments_into_feedback_and_leaves_the_spam_out(
     (item,) = listed(cm)
     assert set(item) == ENTRY_KEYS
     assert (item["id"], item["section"], item["number"], item["title"]) == (
-        "f1", "consomacteur", "2", "Le client devient consomacteur"
+        "f1",
+        "consomacteur",
+        "2",
+        "Le client devient consomacteur",
     )
     assert (item["author"], item["date"], item["text"]) == ("xgc", "2008-01-06T14:22", XGC_TEXT)
     assert (item["state"], item["source"], item["spam"], item["note"], item["url"]) == (
-        "open", PLAN_POST, False, "", ""
+        "open",
+        PLAN_POST,
+        False,
+        "",
+        "",
     )
     # the reader's text is stored as written, a readable block with its accents and quotes
     stored = (book / "feedback.yaml").read_text(encoding="utf-8")
@@ -73,7 +80,10 @@ def test_import_all_keeps_the_spam_flagged_and_never_imports_twice(cm, book):
     first, spam = listed(cm)
     assert first["author"] == "xgc" and not first["spam"]
     assert (spam["id"], spam["author"], spam["date"], spam["spam"]) == (
-        "f2", "spécialiste adwords google", "2012-05-20T16:20", True
+        "f2",
+        "spécialiste adwords google",
+        "2012-05-20T16:20",
+        True,
     )
     assert "spam: true" in (book / "feedback.yaml").read_text(encoding="utf-8")
     out = cm("feedback", "import", PLAN_POST, "--section", "2", "--all").ok().stdout
@@ -115,7 +125,9 @@ def test_feedback_survives_moving_and_renaming_its_section(cm):
     cm("section", "rename", "3.1", "Le frottement a de la valeur").ok()
     (item,) = listed(cm)
     assert (item["section"], item["number"], item["title"]) == (
-        "valeur-du-frottement", "3.1", "Le frottement a de la valeur"
+        "valeur-du-frottement",
+        "3.1",
+        "Le frottement a de la valeur",
     )
     cm("section", "move", "3", "--top", "--position", "1").ok()
     (item,) = listed(cm)
@@ -155,13 +167,23 @@ def test_feedback_on_a_removed_section_is_kept_and_can_be_moved(cm):
 
 
 def test_add_list_done_move_remove(cm, book):
-    out = cm(
-        "feedback", "add", "2.1", "Il manque « La Fraise » !", "--author", "Paul", "--date", "2008-01-08T09:30",
-        "--url", "http://jbp.typepad.com/jb/2007/12/le-client-militant-le-plan.html#comment-1",
-    ).ok().stdout
-    assert out.startswith(
-        "added f1  2.1 Web2.0 : modularité et pouvoir de la périphérie  open  Paul, 2008-01-08T09:30"
+    out = (
+        cm(
+            "feedback",
+            "add",
+            "2.1",
+            "Il manque « La Fraise » !",
+            "--author",
+            "Paul",
+            "--date",
+            "2008-01-08T09:30",
+            "--url",
+            "http://jbp.typepad.com/jb/2007/12/le-client-militant-le-plan.html#comment-1",
+        )
+        .ok()
+        .stdout
     )
+    assert out.startswith("added f1  2.1 Web2.0 : modularité et pouvoir de la périphérie  open  Paul, 2008-01-08T09:30")
     cm("feedback", "add", "1", "Et la VPC ?").ok()
     first, second = listed(cm)  # plan order: part 1 before section 2.1
     assert (first["id"], first["section"], first["author"]) == ("f2", "consommateur", "")
@@ -248,12 +270,12 @@ def test_a_broken_feedback_file_is_refused_with_its_line(cm, book, body, message
 
 def test_feedback_file_round_trip_keeps_french_text_exactly():
     items = [
-        feedback.Feedback("f1", "web2-0", "Ligne 1 : « oui »\nl’autre ligne\n\n  indentée", "Zoé", "2008-01-06"),
-        feedback.Feedback("f2", "militant", "yes", "1.10", "2007-12-13", state="done", note="NON", spam=True),
-        feedback.Feedback("f3", "militant", "fin avec espace \nsuite", source="le-plan"),
+        feedback_file.Feedback("f1", "web2-0", "Ligne 1 : « oui »\nl’autre ligne\n\n  indentée", "Zoé", "2008-01-06"),
+        feedback_file.Feedback("f2", "militant", "yes", "1.10", "2007-12-13", state="done", note="NON", spam=True),
+        feedback_file.Feedback("f3", "militant", "fin avec espace \nsuite", source="le-plan"),
     ]
-    text = feedback.dumps(items)
-    assert feedback.loads(text.encode("utf-8")) == items
+    text = feedback_file.dumps(items)
+    assert feedback_file.loads(text.encode("utf-8")) == items
     assert "\n  text: |-\n    Ligne 1 : « oui »\n" in text
 
 
@@ -263,7 +285,7 @@ def test_feedback_file_round_trip_keeps_french_text_exactly():
 @pytest.fixture(scope="module")
 def vocabulary() -> set[str]:
     outline = outline_file.loads((Path(__file__).parent / "fixtures" / "feedback-book" / "outline.yaml").read_bytes())
-    return feedback.book_vocabulary(outline)
+    return spam.book_vocabulary(outline)
 
 
 SPAM = [
@@ -280,10 +302,17 @@ SPAM = [
     ("www.rachat-credit.fr", "Très intéressant.", "2008-01-03"),
 ]
 LEGIT = [
-    ("xgc", "Bonjour, Je suis justement à la recherche d'ouvrages traitant de l'évolution du rôle du consommateur "
-     "vers le \"consomacteur\". Avez-vous une \"bibliographie\" à me conseiller ?", "2008-01-06T14:22"),
-    ("Marie", "Il manque le boycott dans la partie 3 : Nike n'est pas le seul exemple, pensez aux réseaux sociaux.",
-     "2008-01-03"),
+    (
+        "xgc",
+        "Bonjour, Je suis justement à la recherche d'ouvrages traitant de l'évolution du rôle du consommateur "
+        'vers le "consomacteur". Avez-vous une "bibliographie" à me conseiller ?',
+        "2008-01-06T14:22",
+    ),
+    (
+        "Marie",
+        "Il manque le boycott dans la partie 3 : Nike n'est pas le seul exemple, pensez aux réseaux sociaux.",
+        "2008-01-03",
+    ),
     ("Paul", "Relu quatre ans après : le militantisme post-it des réseaux sociaux est bien arrivé.", "2012-01-10"),
     ("Julie", "Voir aussi http://fr.wikipedia.org/wiki/Consomacteur sur le consomacteur.", "2008-01-04"),
     ("Pierre", "Merci, j'attends la suite !", "2008-01-01"),
@@ -293,28 +322,26 @@ LEGIT = [
 
 @pytest.mark.parametrize("author, text, date", SPAM, ids=[s[0] for s in SPAM])
 def test_spam_is_flagged(vocabulary, author, text, date):
-    score = feedback.spam_score(author, text, date, vocabulary, "2007-12-31")
+    score = spam.spam_score(author, text, date, vocabulary, "2007-12-31")
     assert score.is_spam, score
     assert score.reasons and all(reason.endswith(("+1", "+2")) for reason in score.reasons)
 
 
 @pytest.mark.parametrize("author, text, date", LEGIT, ids=[s[0] for s in LEGIT])
 def test_readers_are_not_spam(vocabulary, author, text, date):
-    score = feedback.spam_score(author, text, date, vocabulary, "2007-12-31")
+    score = spam.spam_score(author, text, date, vocabulary, "2007-12-31")
     assert not score.is_spam, score
 
 
 def test_spam_score_explains_each_signal(vocabulary):
-    score = feedback.spam_score(
-        "spécialiste adwords google", SPAM[0][1], "2012-05-20T16:20", vocabulary, "2007-12-31"
-    )
+    score = spam.spam_score("spécialiste adwords google", SPAM[0][1], "2012-05-20T16:20", vocabulary, "2007-12-31")
     assert score.points == 5
     assert score.reasons == (
         "the author's name is advertising (adwords, google, specialiste): +2",
         "sales-pitch words (nouvelle technologie, nouvelle ere, nouvelles perspectives): +2",
         "written 4.4 years after the post: +1",
     )
-    unrelated = feedback.spam_score("Léa", "Quel beau temps aujourd'hui.", "2008-01-01", vocabulary)
+    unrelated = spam.spam_score("Léa", "Quel beau temps aujourd'hui.", "2008-01-01", vocabulary)
     assert (unrelated.points, unrelated.reasons) == (2, ("no word in common with the book: +2",))
 
 
@@ -364,7 +391,10 @@ def test_feedback_added_by_several_cm_at_once_all_lands(cm, book):
     processes = [
         subprocess.Popen(
             [sys.executable, "-m", "clientmilitant", "feedback", "add", "2.1", f"avis {n}"],
-            cwd=book, env=cm.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=book,
+            env=cm.env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
         )
         for n in range(6)
     ]

@@ -15,7 +15,23 @@ from clientmilitant.core.errors import CmError
 from clientmilitant.storage import outline_file
 
 # Titles and points as an author might type them, YAML 1.1 look-alikes and French punctuation included.
-TRICKY = ["yes", "NO", "Non", "1.10", "012", "12:30", "2007-12-13", "null", "~", "- x", "a: b", "#1", "« x »", "'q'", '"d"']
+TRICKY = [
+    "yes",
+    "NO",
+    "Non",
+    "1.10",
+    "012",
+    "12:30",
+    "2007-12-13",
+    "null",
+    "~",
+    "- x",
+    "a: b",
+    "#1",
+    "« x »",
+    "'q'",
+    '"d"',
+]
 titles = st.one_of(
     st.sampled_from(TRICKY),
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=30).filter(lambda t: t.split()),

@@ -48,12 +48,16 @@ def refused(book: Path, *args: str, says: str) -> str:
     return result.stderr
 
 
-@pytest.mark.parametrize("bad_id", ["../evil", "../../tmp/evil", "/tmp/evil", "a/b", "..", ".", "a\\b", "chapitre.md", ""])
+@pytest.mark.parametrize(
+    "bad_id", ["../evil", "../../tmp/evil", "/tmp/evil", "a/b", "..", ".", "a\\b", "chapitre.md", ""]
+)
 def test_section_ids_cannot_name_a_path(book: Path, bad_id: str):
     refused(book, "section", "add", "Évasion", "--id", bad_id, says="not a valid section id")
 
 
-@pytest.mark.parametrize("cover", ["../couverture.png", "/etc/passwd", "images/../../x.png", "C:\\x.png", "\\\\server\\x.png"])
+@pytest.mark.parametrize(
+    "cover", ["../couverture.png", "/etc/passwd", "images/../../x.png", "C:\\x.png", "\\\\server\\x.png"]
+)
 def test_cover_cannot_point_outside(book: Path, cover: str):
     refused(book, "book", "set", "cover", cover, says="points outside the book")
 

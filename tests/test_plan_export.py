@@ -220,7 +220,7 @@ def test_markdown_escapes_what_would_become_markup(tmp_path):
     folder = copy_book("plan-export-book", tmp_path)
     out = Cm(folder)("outline", "export").ok().stdout
     assert "1 - Le « client » & \\<b>roi\\</b>" in out
-    assert "-> l’entreprise dit \"oui\" et l'autre \\*non\\* \\_vraiment\\_ \\[pas\\]" in out
+    assert '-> l’entreprise dit "oui" et l\'autre \\*non\\* \\_vraiment\\_ \\[pas\\]' in out
     assert "[Le billet « & » de 'JBP'](http://example.com/billet?a=1&b=%22deux%22&c=%3C3%3E)" in out
     assert "Un lien piégé" in out and "javascript:" not in out
     assert "\n-> une sous-partie sur deux lignes  \n" in out  # a point holding a line break stays one line

@@ -67,7 +67,9 @@ def test_committed_outline_has_the_three_parts_the_numbered_sections_and_part_3_
     assert outline.book.title == "Le client militant" and outline.book.lang == "fr-FR"
     assert outline.book.author == ""  # not in the samples: left for `cm book set author`
     assert [p.title for p in outline.parts] == [
-        "Le client est un consommateur", "Le client devient consomacteur", "Le client devient militant"
+        "Le client est un consommateur",
+        "Le client devient consomacteur",
+        "Le client devient militant",
     ]
     numbered = {located.number: located.section.title for located in model.walk(outline)}
     assert numbered["1.3"] == "Arrivée du Web et dialogue de sourds"
@@ -142,7 +144,9 @@ def test_import_refuses_to_replace_a_plan_without_force_then_replaces_it(small_b
     result = cm("outline", "import", str(plan_file))
     assert result.code == 2 and "already holds a plan; use --force" in result.stderr
     assert snapshot(small_book, keep_lock=True) == before
-    assert "replaced the plan in outline.yaml: 3 parts" in cm("outline", "import", str(plan_file), "--force").ok().stdout
+    assert (
+        "replaced the plan in outline.yaml: 3 parts" in cm("outline", "import", str(plan_file), "--force").ok().stdout
+    )
     data = json.loads(cm("outline", "show", "--json").ok().stdout)
     assert data["book"]["title"] == "Le petit livre" and len(data["parts"]) == 3
     cm("undo").ok()
@@ -157,10 +161,9 @@ def test_import_of_a_file_without_a_plan_says_so(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]
 
 
-
 def test_import_of_a_plan_that_is_not_utf8_names_the_line(tmp_path):
     plan = tmp_path / "plan.txt"
-    plan.write_bytes("1 - Le client\n-> un point\n-> le caf".encode() + b"\xe9\n")
+    plan.write_bytes(b"1 - Le client\n-> un point\n-> le caf" + b"\xe9\n")
     folder = tmp_path / "livre"
     folder.mkdir()
     result = Cm(folder)("outline", "import", str(plan))

@@ -35,11 +35,11 @@ WAIT_MS = 15_000
 class Preview:
     """A running `cm preview` on a book folder."""
 
-    def __init__(self, book: Path, *args: str) -> None:
+    def __init__(self, book: Path, *args: str, env: dict | None = None, open_browser: bool = False) -> None:
         self.book = book
-        env = Cm(book).env
+        env = {**Cm(book).env, **(env or {})}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "clientmilitant", "preview", "--no-open", *args],
+            [sys.executable, "-m", "clientmilitant", "preview", *([] if open_browser else ["--no-open"]), *args],
             cwd=book,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -293,13 +293,22 @@ def test_saving_one_chapter_renders_that_chapter_only(book: Path, tmp_path: Path
         first = log.read_text(encoding="utf-8").splitlines()
         assert 1 <= len(first) <= (os.cpu_count() or 1) + 1  # a few batches, not one run per section
         assert sum(line.count("file=") for line in first) == 5  # every chapter with text, once
+
+        def runs_after(count: int) -> list[str]:
+            deadline = time.monotonic() + 10
+            while len(log.read_text(encoding="utf-8").splitlines()) == count and time.monotonic() < deadline:
+                time.sleep(0.05)
+            time.sleep(0.5)  # nothing else follows
+            return log.read_text(encoding="utf-8").splitlines()[count:]
+
         (book / "chapters" / "reseaux.md").write_text("Les réseaux, encore.\n", encoding="utf-8")
-        deadline = time.monotonic() + 10
-        while len(log.read_text(encoding="utf-8").splitlines()) == len(first) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        time.sleep(0.5)  # nothing else follows
-        later = log.read_text(encoding="utf-8").splitlines()[len(first) :]
-        assert later == ['file="chapters/reseaux.md" ']
+        assert runs_after(len(first)) == ['file="chapters/reseaux.md" ']
+        # an outline change re-renders only the sections whose pandoc input changed: here one heading
+        Cm(book)("section", "rename", "2.1.1", "Les réseaux sociaux").ok()
+        running.made_by_test |= {".cm/lock", ".cm/outline-cache.json"} | {
+            str(p.relative_to(book)) for p in (book / ".cm").rglob("*") if p.is_file()
+        }
+        assert runs_after(len(first) + 1) == ['file="chapters/reseaux.md" ']
     finally:
         assert running.stop()[0] == 0
 
@@ -331,3 +340,18 @@ def test_new_feedback_reaches_the_margin_by_itself(preview: Preview, page) -> No
         ".innerText.includes('Et le boycott de 2007')"
     )
     assert "open feedback (1)" in section(page, "boycott").locator(".cm-margin").inner_text().lower()
+
+
+def test_without_no_open_the_browser_is_opened_on_the_address(book: Path, tmp_path: Path) -> None:
+    opened = tmp_path / "opened.txt"
+    browser_script = tmp_path / "browser"
+    browser_script.write_text(f'#!/bin/sh\necho "$1" > "{opened}"\n', encoding="utf-8")
+    browser_script.chmod(0o755)
+    running = Preview(book, env={"BROWSER": str(browser_script)}, open_browser=True)  # webbrowser reads $BROWSER
+    try:
+        deadline = time.monotonic() + 10
+        while not opened.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert opened.read_text(encoding="utf-8").strip() == running.url
+    finally:
+        assert running.stop()[0] == 0

@@ -364,7 +364,11 @@ def test_a_movable_type_export_imports_and_merges_with_the_plans_link(book_copy:
             "AUTHOR: x\nTITLE: t\nnot a key\n-----\nBODY:\nx\n-----\n--------\n",
             "mt.txt:3: expected 'KEY: value'",
         ),
-        ("page.html", "<!DOCTYPE html>\n<html><body><p>Un billet</p></body></html>", "page.html: a web page, not a feed"),
+        (
+            "page.html",
+            "<!DOCTYPE html>\n<html><body><p>Un billet</p></body></html>",
+            "page.html: a web page, not a feed",
+        ),
     ],
 )
 def test_bad_files_are_refused_with_file_and_line(
@@ -393,7 +397,10 @@ def test_not_utf8_and_missing_files(book_copy: Path, tmp_path: Path) -> None:
 
 def test_every_format_imported_twice_adds_nothing(book_copy: Path, tmp_path: Path) -> None:
     cm = Cm(book_copy)
-    files = [str(write(tmp_path, name, text)) for name, text in (("f.xml", RSS), ("b.xml", BLOGGER), ("w.xml", WXR), ("m.txt", MT))]
+    files = [
+        str(write(tmp_path, name, text))
+        for name, text in (("f.xml", RSS), ("b.xml", BLOGGER), ("w.xml", WXR), ("m.txt", MT))
+    ]
     cm("source", "import", *files).ok()
     before = snapshot(book_copy, keep_lock=True)
     result = cm("source", "import", *files).ok()

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO, SAMPLES, Cm, snapshot
 
-from clientmilitant.services.sources.suggest import Analyzer, rank
+from clientmilitant.core.text import FrenchStems as Analyzer
+from clientmilitant.services.sources.suggest import rank
 
 
 @pytest.fixture(scope="module")

@@ -1,1 +1,2 @@
-"""The command-line interface: the only package that imports typer and rich."""
+"""The command-line interface: parse options, call one service, render (typer and rich live here only:
+see the import contracts in pyproject.toml)."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Optional
 
 import typer
 
@@ -46,7 +45,7 @@ def _version(value: bool) -> None:
 
 
 def root(
-    outline: Optional[str] = typer.Option(
+    outline: str | None = typer.Option(
         None,
         "--outline",
         envvar="CM_OUTLINE",
@@ -115,4 +114,3 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:  # `cm outline show | head`
         sys.exit(0)
-

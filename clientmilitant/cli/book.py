@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 from dataclasses import asdict
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -48,7 +47,7 @@ def show(as_json: bool = JSON_OPTION) -> None:
 
 
 def init(
-    title: Optional[str] = typer.Option(None, "--title", help="The book's title (default: the folder's name)."),
+    title: str | None = typer.Option(None, "--title", help="The book's title (default: the folder's name)."),
     lang: str = typer.Option("fr-FR", "--lang", help="The book's language (BCP 47), for typography and e-readers."),
 ) -> None:
     """Start a new book in the current folder: outline.yaml and chapters/.
@@ -59,7 +58,7 @@ def init(
 
     folder = Path.cwd()
     book = init_book(folder, title or folder.name, lang)
-    say(f"created {escape(book.display_name)} and chapters/ — next: cm section add \"Première partie\"")
+    say(f'created {escape(book.display_name)} and chapters/ — next: cm section add "Première partie"')
 
 
 def undo() -> None:

@@ -20,20 +20,17 @@ def edit(ref: str = typer.Argument(..., metavar="REF", help="The section: its nu
 
     Example: cm chapter edit 2.1
     """
-    from clientmilitant.core.words import count_words
-    from clientmilitant.services.chapters import editor_command, ensure_chapter, open_in_editor
+    from clientmilitant.services.chapters import Chapter, edit_chapter
     from clientmilitant.storage.files import display_path
 
-    book = current_book()
-    command = editor_command()  # before creating anything: no editor, no new file
-    chapter = ensure_chapter(book, chapter_ref(ref))
-    located = chapter.located
-    if chapter.created:
+    def created(chapter: Chapter) -> None:
+        located = chapter.located
         note = " (status idea → draft)" if chapter.drafted else ""
         path, title = escape(display_path(chapter.path)), escape(located.section.title)
         say(f"created [bold]{path}[/bold] for {located.number} {title}{note}")
-    open_in_editor(command, chapter.path)
-    words = count_words(book.read_text(chapter.path, "this chapter"))
+
+    chapter, words = edit_chapter(current_book(), chapter_ref(ref), created)
+    located = chapter.located
     target = f" of {located.section.target:,}" if located.section.target else ""
     say(f"{located.number} {escape(located.section.title)}: {words:,}{target} words")
 

@@ -33,6 +33,9 @@ OPTIONS = Options()
 
 JSON_OPTION = typer.Option(False, "--json", help="Print JSON for scripts instead of a table or tree.")
 REF_ARGUMENT = typer.Argument(..., metavar="REF", help="A section: its number (2.1) or its id.")
+PANDOC_OPTION = typer.Option(
+    None, "--pandoc", envvar="CM_PANDOC", metavar="PATH", help="The pandoc to run (default: the one installed with cm)."
+)
 
 
 def current_book() -> Book:
@@ -52,7 +55,9 @@ def options_named(**options: str) -> Iterator[None]:
     except OutOfRange as error:
         if error.what not in options:
             raise
-        raise CmError(f"{options[error.what]} must be between {error.low} and {error.high} here, not {error.given}") from None
+        raise CmError(
+            f"{options[error.what]} must be between {error.low} and {error.high} here, not {error.given}"
+        ) from None
 
 
 def print_json(data: Any) -> None:

@@ -6,11 +6,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import List, Optional
 
 import typer
 
-from clientmilitant.cli.common import JSON_OPTION, current_book, escape, print_json, say
+from clientmilitant.cli.common import JSON_OPTION, PANDOC_OPTION, current_book, escape, print_json, say
 from clientmilitant.storage.files import display_path
 
 app = typer.Typer(
@@ -52,23 +51,25 @@ def progress_display() -> Iterator[Callable[[str], None]]:
         yield show
 
 
+# long: the command's signature declares its ten options, as typer reads them
 def make_command(fmt: str) -> Callable[..., None]:
     what, example = COMMANDS[fmt]
 
+    # long: ten typer options in the signature, then one service call and its rendering
     def command(
-        output: Optional[Path] = typer.Option(
+        output: Path | None = typer.Option(
             None, "-o", "--output", metavar="PATH", help="Where to write it (default: build/<slug of the title>.<ext>)."
         ),
-        part: Optional[List[str]] = typer.Option(
+        part: list[str] | None = typer.Option(
             None, "--part", metavar="REF", help="Export only this part (repeatable)."
         ),
-        only: Optional[List[str]] = typer.Option(
+        only: list[str] | None = typer.Option(
             None,
             "--only",
             metavar="REF",
             help="Export only these sections, with their sub-sections (repeatable, or REF,REF).",
         ),
-        status: Optional[str] = typer.Option(
+        status: str | None = typer.Option(
             None, "--status", metavar="LIST", help="Export only sections with these statuses, e.g. revised,final."
         ),
         drafts: bool = typer.Option(
@@ -79,16 +80,10 @@ def make_command(fmt: str) -> Callable[..., None]:
             "--no-french-typography",
             help="Leave spaces and quotes as typed (French typography is on when lang is fr).",
         ),
-        css: Optional[Path] = typer.Option(
+        css: Path | None = typer.Option(
             None, "--css", metavar="FILE", help="A stylesheet to use instead of cm's (epub, html)."
         ),
-        pandoc: Optional[str] = typer.Option(
-            None,
-            "--pandoc",
-            envvar="CM_PANDOC",
-            metavar="PATH",
-            help="The pandoc to run (default: the one installed with cm).",
-        ),
+        pandoc: str | None = PANDOC_OPTION,
         as_json: bool = JSON_OPTION,
     ) -> None:
         from clientmilitant.services.export import ExportOptions, export_book
@@ -109,20 +104,7 @@ def make_command(fmt: str) -> Callable[..., None]:
         for warning in result.warnings:
             sys.stderr.write(f"cm: pandoc warning: {warning}\n")
         if as_json:
-            print_json(
-                {
-                    "version": 1,
-                    "format": result.format,
-                    "output": str(result.output),
-                    "sections": result.sections,
-                    "chapters": result.chapters,
-                    "sources": result.sources,
-                    "identifier": result.identifier,
-                    "identifier_created": result.identifier_created,
-                    "french_typography": result.french_typography,
-                    "warnings": result.warnings,
-                }
-            )
+            print_json(result.data())
             return
         say(
             f"wrote [bold]{escape(display_path(result.output))}[/bold]: {len(result.sections)} sections, "

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from clientmilitant.cli.common import JSON_OPTION, console, current_book, escape, print_json, say
 
 if TYPE_CHECKING:
-    from clientmilitant.storage.book import Book
+    pass
 
 app = typer.Typer(
     help="Keep readers' feedback on the sections it concerns: add, list, mark done, import a post's comments.",
@@ -37,7 +37,7 @@ def add(
     ref: str = typer.Argument(..., metavar="REF", help="The section it concerns: a number (2.1) or an id."),
     text: str = typer.Argument(..., help="What the reader said."),
     author: str = typer.Option("", "--author", metavar="NAME", help="The reader's name."),
-    date: Optional[str] = typer.Option(None, "--date", metavar="DATE", help="When (ISO 8601, default today)."),
+    date: str | None = typer.Option(None, "--date", metavar="DATE", help="When (ISO 8601, default today)."),
     url: str = typer.Option("", "--url", metavar="URL", help="Where the reader said it (the comment's address)."),
 ) -> None:
     """Keep a reader's feedback on a section.
@@ -52,9 +52,7 @@ def add(
 
 @app.command("list")
 def list_(
-    section: Optional[str] = typer.Option(
-        None, "--section", metavar="REF", help="Only this section and those under it."
-    ),
+    section: str | None = typer.Option(None, "--section", metavar="REF", help="Only this section and those under it."),
     open_only: bool = typer.Option(False, "--open", help="Only the feedback not dealt with yet."),
     as_json: bool = JSON_OPTION,
 ) -> None:
@@ -89,7 +87,7 @@ def list_(
 @app.command("done")
 def done(
     item_id: str = ID_ARGUMENT,
-    note: Optional[str] = typer.Option(None, "--note", metavar="TEXT", help="What you did about it."),
+    note: str | None = typer.Option(None, "--note", metavar="TEXT", help="What you did about it."),
 ) -> None:
     """Mark feedback as dealt with, with a note of what you did.
 
@@ -128,7 +126,7 @@ def remove(item_id: str = ID_ARGUMENT) -> None:
 @app.command("import")
 def import_(
     source_id: str = typer.Argument(..., metavar="SOURCE_ID", help="An archived post (see `cm source import`)."),
-    section: Optional[str] = typer.Option(
+    section: str | None = typer.Option(
         None, "--section", metavar="REF", help="The section the comments concern (default: the one citing the post)."
     ),
     include_spam: bool = typer.Option(False, "--all", help="Also import the comments that look like spam (flagged)."),
@@ -139,7 +137,7 @@ def import_(
 
     Example: cm feedback import le-client-militant-le-plan --section 2
     """
-    from clientmilitant.services.feedback import import_comments
+    from clientmilitant.services.feedback.comments import import_comments
 
     report = import_comments(current_book(), source_id, section, include_spam)
     target = report.section
@@ -159,18 +157,3 @@ def import_(
     if left_out:
         summary += f", {left_out} left out as spam (--all imports them, flagged)"
     say(summary)
-
-
-def print_open_by_part(book: Book) -> None:
-    """The line `cm stats` adds when readers' feedback is open: the count per part."""
-    from clientmilitant.core.errors import CmError
-    from clientmilitant.services.feedback import open_by_part
-
-    try:
-        parts = [part for part in open_by_part(book, book.load()) if part["open_feedback"]]
-    except CmError as error:  # a broken feedback.yaml must not hide the progress just printed
-        say(f"[red]open feedback not counted: {escape(str(error))}[/red]")
-        return
-    if parts:
-        counts = ", ".join(f"{p['number']} {escape(p['title'])}: {p['open_feedback']}" for p in parts)
-        say(f"Open feedback by part: {counts}  [dim](cm feedback list --open)[/dim]")

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -16,7 +15,7 @@ app = typer.Typer(help="Show the plan of the book, or import it from a plan text
 
 @app.command("show")
 def show(
-    depth: Optional[int] = typer.Option(None, "--depth", "-d", min=1, help="Show only this many levels (1 = parts)."),
+    depth: int | None = typer.Option(None, "--depth", "-d", min=1, help="Show only this many levels (1 = parts)."),
     points: bool = typer.Option(True, "--points/--no-points", help="Show each section's points."),
     sources: bool = typer.Option(False, "--sources", "-s", help="List the linked source posts under each section."),
     feedback: bool = typer.Option(False, "--feedback", help="Mark the sections with open readers' feedback (count)."),
@@ -46,7 +45,7 @@ def show(
 def import_(
     plan: Path = typer.Argument(..., metavar="PLAN.txt", help="A plan written as in the blog post."),
     force: bool = typer.Option(False, "--force", help="Replace the parts and sources of an existing outline."),
-    title: Optional[str] = typer.Option(None, "--title", help="The book's title (default: kept, or the file's name)."),
+    title: str | None = typer.Option(None, "--title", help="The book's title (default: kept, or the file's name)."),
 ) -> None:
     """Build the outline from a plan text: `1 -` parts, `1.1 -` sections, `->` and `- ` points, URLs.
 
@@ -69,13 +68,14 @@ def import_(
     counted = sum(1 for part in result.plan.parts for _ in subtree(part))
     verb = "created" if result.created else "replaced the plan in"
     say(
-        f"{verb} {escape(result.book.display_name)}: {len(result.plan.parts)} parts, {counted - len(result.plan.parts)} sections, "
+        f"{verb} {escape(result.book.display_name)}: {len(result.plan.parts)} parts, "
+        f"{counted - len(result.plan.parts)} sections, "
         f"{len(result.plan.sources)} sources"
         + (f" ({result.plan.skipped_lines} lines before the first part skipped)" if result.plan.skipped_lines else "")
     )
 
 
-class PlanFormat(str, Enum):
+class PlanFormat(StrEnum):
     markdown = "markdown"
     html = "html"
 
@@ -88,14 +88,12 @@ def export(
         "-f",
         help="markdown: the post's `1.1 -` and `->` lines; html: a fragment to paste.",
     ),
-    depth: Optional[int] = typer.Option(
-        None, "--depth", "-d", min=1, help="Publish only this many levels (1 = parts)."
-    ),
+    depth: int | None = typer.Option(None, "--depth", "-d", min=1, help="Publish only this many levels (1 = parts)."),
     points: bool = typer.Option(True, "--points/--no-points", help="Publish each section's points."),
-    intro: Optional[Path] = typer.Option(
+    intro: Path | None = typer.Option(
         None, "--intro", metavar="FILE", help="A Markdown text to put above the plan (the post's introduction)."
     ),
-    output: Optional[Path] = typer.Option(
+    output: Path | None = typer.Option(
         None, "--output", "-o", metavar="PATH", help="Write to this file instead of stdout."
     ),
 ) -> None:
@@ -104,20 +102,14 @@ def export(
 
     Example: cm outline export --format html --intro intro.md -o plan.html
     """
-    from clientmilitant.services.feedback import feedback_path
-    from clientmilitant.services.plan_export import export_plan, read_intro
-    from clientmilitant.storage.files import atomic_write, display_path
+    from clientmilitant.services.plan_export import BadOutput, publish_plan
+    from clientmilitant.storage.files import display_path
 
-    intro_text = read_intro(intro) if intro is not None else None
-    book = current_book()
-    text = export_plan(book.load(), fmt.value, depth, points, intro_text)
+    try:
+        text = publish_plan(current_book(), fmt.value, depth, points, intro, output)
+    except BadOutput as error:
+        raise typer.BadParameter(str(error), param_hint="'-o'") from None
     if output is None:
-        sys.stdout.write(text)
+        sys.stdout.write(text or "")
         return
-    if output.is_dir():
-        raise typer.BadParameter(f"{display_path(output)} is a folder; give a file name", param_hint="'-o'")
-    if output.resolve() in (book.outline_path.resolve(), feedback_path(book).resolve()):
-        message = f"{display_path(output)} is the book's own file; give another name"
-        raise typer.BadParameter(message, param_hint="'-o'")
-    atomic_write(output, text)
     say(f"wrote the plan ({fmt.value}) to [bold]{escape(display_path(output))}[/bold]")

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from clientmilitant.cli.common import current_book
+from clientmilitant.cli.common import PANDOC_OPTION, current_book
 
 if TYPE_CHECKING:
     from clientmilitant.services.preview.site import Site
@@ -21,13 +21,7 @@ def preview(
     no_french: bool = typer.Option(
         False, "--no-french-typography", help="Leave spaces and quotes as typed (as cm export does)."
     ),
-    pandoc: str | None = typer.Option(
-        None,
-        "--pandoc",
-        envvar="CM_PANDOC",
-        metavar="PATH",
-        help="The pandoc to run (default: the one installed with cm).",
-    ),
+    pandoc: str | None = PANDOC_OPTION,
 ) -> None:
     """Preview the book as HTML in a browser, rebuilt as you save.
 

@@ -1,4 +1,5 @@
-"""Drawing the outline for a person: with rich on a terminal, as plain text in a pipe.
+"""Rendering shared by several commands: the outline for a person (with rich on a terminal, as
+plain text in a pipe), and the open-feedback line of `cm stats`.
 
 Labels are built once as styled segments. On a terminal rich draws them (colour, wrapping to the
 window); in a pipe or a file the same tree is written as plain text without importing rich at all,
@@ -9,9 +10,12 @@ from __future__ import annotations
 
 import sys
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from clientmilitant.cli.common import is_terminal
+
+if TYPE_CHECKING:
+    from clientmilitant.storage.book import Book
 
 STATUS_STYLES = {"idea": "dim", "draft": "yellow", "revised": "cyan", "final": "green"}
 
@@ -109,3 +113,19 @@ def _print_rich_tree(root: TreeNode) -> None:
     for child in root.children:
         add(tree, child)
     console().print(tree)
+
+
+def print_open_by_part(book: Book) -> None:
+    """The line `cm stats` adds when readers' feedback is open: the count per part."""
+    from clientmilitant.cli.common import escape, say
+    from clientmilitant.core.errors import CmError
+    from clientmilitant.services.feedback import open_by_part
+
+    try:
+        parts = [part for part in open_by_part(book, book.load()) if part["open_feedback"]]
+    except CmError as error:  # a broken feedback.yaml must not hide the progress just printed
+        say(f"[red]open feedback not counted: {escape(str(error))}[/red]")
+        return
+    if parts:
+        counts = ", ".join(f"{p['number']} {escape(p['title'])}: {p['open_feedback']}" for p in parts)
+        say(f"Open feedback by part: {counts}  [dim](cm feedback list --open)[/dim]")

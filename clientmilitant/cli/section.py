@@ -9,7 +9,9 @@ from clientmilitant.core import model
 from clientmilitant.core.errors import CmError
 from clientmilitant.services.outline import change_outline
 
-app = typer.Typer(help="Add, move, rename, set or remove sections (a REF is a number like 2.1, or an id).", no_args_is_help=True)
+app = typer.Typer(
+    help="Add, move, rename, set or remove sections (a REF is a number like 2.1, or an id).", no_args_is_help=True
+)
 
 UNDER = typer.Option(None, "--under", metavar="REF", help="Put it inside this section (default: a new part).")
 BEFORE = typer.Option(None, "--before", metavar="REF", help="Put it just before this section.")
@@ -63,7 +65,9 @@ def add(
     where = _place(under, before, after, position)
     with options_named(position="--position"):
         located = change_outline(
-            current_book(), f"section add {title!r}", lambda o: model.add_section(o, title, where, section_id=section_id)
+            current_book(),
+            f"section add {title!r}",
+            lambda o: model.add_section(o, title, where, section_id=section_id),
         )
     _done("added", located)
 

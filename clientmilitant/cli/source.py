@@ -252,22 +252,14 @@ def suggest(
 
     Example: cm source suggest 3.6 --limit 3
     """
-    from clientmilitant.services.sources.suggest import suggest as rank_sources
+    from clientmilitant.services.sources.suggest import suggest_sources
 
-    book = current_book()
-    located, suggestions = rank_sources(book, ref, limit)
+    report = suggest_sources(current_book(), ref, limit, link_best)
+    located, suggestions = report.located, report.suggestions
     if as_json:
-        print_json(
-            {
-                "section": {"number": located.number, "id": located.section.id, "title": located.section.title},
-                "suggestions": [
-                    {"id": s.source.id, "title": s.source.title, "date": s.source.date, "score": round(s.score, 3),
-                     "matched": s.matched, "archived": s.archived}
-                    for s in suggestions
-                ],
-            }
-        )  # fmt: skip
-    elif not suggestions:
+        print_json(report.data())
+        return
+    if not suggestions:
         say(f"no unlinked source shares a word with [bold]{located.number}[/bold] {escape(located.section.title)}")
     else:
         from rich.table import Table
@@ -281,10 +273,5 @@ def suggest(
                 f"{s.score:.2f}", s.source.id, escape(s.source.title or s.source.url), escape(", ".join(s.matched[:8]))
             )
         console().print(table)
-    if link_best and suggestions:
-        from clientmilitant.services.sources.library import link_sections
-
-        best = suggestions[0].source.id
-        link_sections(book, best, [located.section.id])
-        if not as_json:
-            say(f"linked [bold]{best}[/bold] to {located.number}")
+    if report.linked:
+        say(f"linked [bold]{report.linked}[/bold] to {located.number}")

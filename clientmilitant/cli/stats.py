@@ -48,7 +48,7 @@ def stats(
         print_json(data)
         return
     stats_table(data)
-    from clientmilitant.cli.feedback import print_open_by_part  # readers' feedback (cm feedback)
+    from clientmilitant.cli.render import print_open_by_part  # readers' feedback (cm feedback)
 
     print_open_by_part(book)
 

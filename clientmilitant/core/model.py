@@ -10,17 +10,22 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from clientmilitant.core.book_meta import (  # noqa: F401 (the book's metadata, as model.X)
+    BOOK_KEYS,
+    TRIMS,
+    BookMeta,
+    check_relative_path,
+    check_trim,
+    set_book_value,
+)
 from clientmilitant.core.errors import CmError, NotFound, OutOfRange, Refused
-from clientmilitant.core.text import did_you_mean, fold
+from clientmilitant.core.ids import ID_PATTERN, check_new_id, is_valid_id, slugify, unique_id  # noqa: F401
+from clientmilitant.core.placement import After, Before, Down, Place, Top, Under, Up, Where  # noqa: F401
+from clientmilitant.core.text import did_you_mean
 
 STATUSES = ("idea", "draft", "revised", "final")
 DEFAULT_STATUS = "idea"
-BOOK_KEYS = ("title", "subtitle", "author", "lang", "date", "rights", "publisher", "cover", "trim", "identifier")
-TRIMS = ("a5", "6x9", "royal", "a4")  # the PDF's page sizes: A5, 6×9 in, royal (156×234 mm), A4; '' is a5
-ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-ID_MAX_LENGTH = 64
 NUMBER_PATTERN = re.compile(r"\d+(?:\.\d+)*")
-SLUG_MAX_LENGTH = 40
 
 
 @dataclass
@@ -51,22 +56,6 @@ class Source:
     author: str = ""
     date: str = ""
     site: str = ""
-
-
-@dataclass
-class BookMeta:
-    """The book's metadata, as pandoc and e-readers use it."""
-
-    title: str = ""
-    subtitle: str = ""
-    author: str = ""
-    lang: str = "fr-FR"
-    date: str = ""
-    rights: str = ""
-    publisher: str = ""
-    cover: str = ""
-    trim: str = ""  # one of TRIMS; '' means the default, a5
-    identifier: str = ""
 
 
 @dataclass
@@ -102,54 +91,6 @@ class Located:
 
 def format_number(path: tuple[int, ...]) -> str:
     return ".".join(str(n) for n in path)
-
-
-# --- ids --------------------------------------------------------------------------------------
-
-
-def is_valid_id(value: str) -> bool:
-    """An id is a lower-case ASCII slug with a letter: safe as a file name and in a URL, never a number."""
-    return (
-        len(value) <= ID_MAX_LENGTH
-        and ID_PATTERN.fullmatch(value) is not None
-        and any("a" <= char <= "z" for char in value)
-    )
-
-
-def slugify(text: str, max_length: int = SLUG_MAX_LENGTH) -> str:
-    """`Web2.0 : modularité` → `web2-0-modularite`; cut at a word boundary to stay short."""
-    words = re.findall(r"[a-z0-9]+", fold(text))
-    slug = ""
-    for word in words:
-        candidate = f"{slug}-{word}" if slug else word
-        if len(candidate) > max_length:
-            break
-        slug = candidate
-    if not slug and words:
-        slug = words[0][:max_length]
-    if not any("a" <= char <= "z" for char in slug):  # `2007` would read as a section number
-        slug = f"section-{slug}" if slug else "section"
-    return slug[:max_length].rstrip("-")
-
-
-def unique_id(base: str, taken: set[str]) -> str:
-    """`base`, or `base-2`, `base-3`… whichever is free."""
-    if base not in taken:
-        return base
-    n = 2
-    while f"{base}-{n}" in taken:
-        n += 1
-    return f"{base}-{n}"
-
-
-def check_new_id(value: str, taken: set[str], what: str = "section") -> None:
-    if not is_valid_id(value):
-        raise CmError(
-            f"'{value}' is not a valid {what} id",
-            "use lower-case ASCII letters (at least one), digits and single hyphens, like 'web-2-0'",
-        )
-    if value in taken:
-        raise Refused(f"the id '{value}' is already used in this book", "choose another with --id")
 
 
 # --- walking and finding ----------------------------------------------------------------------
@@ -229,49 +170,6 @@ def find_source(outline: Outline, source_id: str) -> Source:
 # --- restructuring ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Before:
-    """Just before the section `ref`, among its siblings."""
-
-    ref: str
-
-
-@dataclass(frozen=True)
-class After:
-    """Just after the section `ref`, among its siblings."""
-
-    ref: str
-
-
-@dataclass(frozen=True)
-class Under:
-    """Inside the section `ref`, at `position` (from 1) among its sub-sections; last when None."""
-
-    ref: str
-    position: int | None = None
-
-
-@dataclass(frozen=True)
-class Top:
-    """At the top level (a part), at `position` (from 1) among the parts; last when None."""
-
-    position: int | None = None
-
-
-@dataclass(frozen=True)
-class Up:
-    """One place earlier among its siblings (a move only)."""
-
-
-@dataclass(frozen=True)
-class Down:
-    """One place later among its siblings (a move only)."""
-
-
-Place = Before | After | Under | Top  # where a new or moved section goes
-Where = Place | Up | Down  # where a section moves
-
-
 def _slot(outline: Outline, place: Place) -> tuple[list[Section], int]:
     """The list a section goes into and its 0-based index there."""
     if isinstance(place, (Before, After)):
@@ -313,7 +211,9 @@ def move_section(outline: Outline, ref: str, where: Where) -> Located:
     if isinstance(where, (Up, Down)):
         target = moving.index + (-1 if isinstance(where, Up) else 1)
         if not 0 <= target < len(moving.siblings):
-            raise Refused(f"section {moving.number} is already {'first' if isinstance(where, Up) else 'last'} among its siblings")
+            raise Refused(
+                f"section {moving.number} is already {'first' if isinstance(where, Up) else 'last'} among its siblings"
+            )
         moving.siblings.insert(target, moving.siblings.pop(moving.index))
         return locate_section(outline, section)
     if not isinstance(where, Top):
@@ -452,42 +352,3 @@ def link_source(outline: Outline, source_id: str, ref: str) -> tuple[Located, bo
 
 def sections_citing(outline: Outline, source_id: str) -> list[Located]:
     return [located for located in walk(outline) if source_id in located.section.sources]
-
-
-# --- book metadata ----------------------------------------------------------------------------
-
-LANG_PATTERN = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
-
-
-def set_book_value(outline: Outline, key: str, value: str) -> None:
-    settable = [k for k in BOOK_KEYS if k != "identifier"]
-    if key not in settable:
-        close = did_you_mean(key, settable)
-        hint = f"did you mean {close}?" if close else f"one of: {', '.join(settable)}"
-        raise CmError(f"no book setting '{key}'", hint)
-    value = value.strip()
-    if key == "lang" and not LANG_PATTERN.fullmatch(value):
-        raise CmError(f"'{value}' is not a language tag", "use a BCP 47 tag like fr-FR")
-    if key == "title" and not value:
-        raise CmError("the book needs a title")
-    if key == "cover" and value:
-        check_relative_path(value, "book.cover")
-    if key == "trim":
-        value = value.lower()
-        check_trim(value)
-    setattr(outline.book, key, value)
-
-
-def check_trim(value: str) -> None:
-    """The PDF's trim size: one of TRIMS, or '' for the default (a5)."""
-    if value and value not in TRIMS:
-        close = difflib.get_close_matches(value, TRIMS, n=1)
-        hint = f"did you mean {close[0]}?" if close else f"one of: {', '.join(TRIMS)}"
-        raise CmError(f"'{value}' is not a trim size", hint)
-
-
-def check_relative_path(value: str, field_name: str) -> None:
-    """A path stored in the outline must stay inside the book's folder."""
-    parts = value.replace("\\", "/").split("/")
-    if value.startswith(("/", "\\")) or re.match(r"[A-Za-z]:", value) or ".." in parts:
-        raise CmError(f"{field_name} '{value}' points outside the book", "give a path relative to the book's folder")

@@ -116,7 +116,9 @@ def parse_plan(text: str) -> PlanImport:
                 following.kind == ARROW
                 or (following.kind == DASH and not _is_dash_section(following, after_following, "heading"))
             )
-            _open_unnumbered(state, line.text.rstrip(" :\u00a0\u202f")) if points_follow else _add_point(state, line.text)
+            _open_unnumbered(state, line.text.rstrip(" :\u00a0\u202f")) if points_follow else _add_point(
+                state, line.text
+            )
             roles.append("heading" if points_follow else "plain-point")
     return state.result
 

@@ -17,7 +17,7 @@ MAX_TARGET_DIGITS = 12  # int() of thousands of digits is slow, then refused (CV
 
 def validate(outline: model.Outline) -> None:
     """What must hold before any outline is written: unique valid ids, known statuses, bounded depth,
-    a cover path inside the book."""
+    a cover path inside the book, a trim size cm knows."""
     seen: set[str] = set()
 
     def check(sections: list[model.Section], prefix: tuple[int, ...]) -> None:
@@ -42,3 +42,4 @@ def validate(outline: model.Outline) -> None:
         raise CmError("internal error: the source registry has a bad or duplicate id")
     if outline.book.cover:
         model.check_relative_path(outline.book.cover, "book.cover")
+    model.check_trim(outline.book.trim)

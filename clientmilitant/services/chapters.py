@@ -12,7 +12,7 @@ import re
 import shlex
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -135,3 +135,16 @@ def open_in_editor(command: list[str], path: Path) -> None:
         raise CmError(f"editor '{command[0]}' cannot be run (permission denied)") from None
     if status != 0:
         raise Failed(f"the editor '{shlex.join(command)}' exited with status {status}")
+
+
+def edit_chapter(book: Book, ref: str, created: Callable[[Chapter], None]) -> tuple[Chapter, int]:
+    """Open the section's chapter in the author's editor (created first from the plan when missing;
+    `created` is told before the editor opens), then count the words written."""
+    from clientmilitant.core.words import count_words
+
+    command = editor_command()  # before creating anything: no editor, no new file
+    chapter = ensure_chapter(book, ref)
+    if chapter.created:
+        created(chapter)
+    open_in_editor(command, chapter.path)
+    return chapter, count_words(book.read_text(chapter.path, "this chapter"))

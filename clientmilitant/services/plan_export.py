@@ -20,8 +20,9 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 from clientmilitant.core import model
-from clientmilitant.core.errors import CmError, Failed, NotFound, Refused
-from clientmilitant.storage.files import display_path
+from clientmilitant.core.errors import CmError, NotFound, Refused
+from clientmilitant.storage.book import Book
+from clientmilitant.storage.files import atomic_write, display_path
 
 FORMATS = ("markdown", "html")
 LINK_SCHEMES = ("http", "https", "ftp", "mailto")  # never `javascript:` in a fragment pasted into a blog
@@ -190,14 +191,10 @@ INTRO_FORMAT = "markdown-raw_html-raw_attribute-smart"
 
 
 def markdown_to_html(text: str) -> str:
-    """The author's Markdown intro as HTML, by pandoc (through pypandoc's stable API, as
-    sources/posts.py converts posts: a short text in, a string out)."""
-    import pypandoc
+    """The author's Markdown intro as HTML, by pandoc."""
+    from clientmilitant.services.export.pandoc import convert_text
 
-    try:
-        return pypandoc.convert_text(text, "html", format=INTRO_FORMAT, extra_args=["--wrap=none"], sandbox=True)
-    except (RuntimeError, OSError) as error:
-        raise Failed(f"pandoc could not convert the --intro text: {error}") from None
+    return convert_text(text, "html", INTRO_FORMAT, "the --intro text")
 
 
 # --- the intro file ------------------------------------------------------------------------------
@@ -221,3 +218,28 @@ def read_intro(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = data.count(b"\n", 0, error.start) + 1
         raise CmError(f"{where}:{line}: not UTF-8; save it as UTF-8") from None
+
+
+# --- publishing: the plan to stdout or to a file ------------------------------------------------------
+
+
+class BadOutput(CmError):
+    """An output path the plan cannot be written to (a folder, one of the book's own files)."""
+
+
+def publish_plan(
+    book: Book, fmt: str, depth: int | None, points: bool, intro: Path | None, output: Path | None
+) -> str | None:
+    """The plan as a post: returned as text when `output` is None, else written there atomically."""
+    from clientmilitant.storage.feedback_file import feedback_path
+
+    intro_text = read_intro(intro) if intro is not None else None
+    text = export_plan(book.load(), fmt, depth, points, intro_text)
+    if output is None:
+        return text
+    if output.is_dir():
+        raise BadOutput(f"{display_path(output)} is a folder; give a file name")
+    if output.resolve() in (book.outline_path.resolve(), feedback_path(book).resolve()):
+        raise BadOutput(f"{display_path(output)} is the book's own file; give another name")
+    atomic_write(output, text)
+    return None

@@ -38,6 +38,7 @@ def seeded_by_section(book: Book, outline: model.Outline) -> dict[str, int]:
     return seeded
 
 
+# long: the JSON shape of `cm stats --json` built in one place, key by key
 def book_stats(book: Book, outline: model.Outline) -> dict[str, Any]:
     """Every node with its own words and target and those of its whole subtree, and the book's totals.
 

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
+from clientmilitant.core.posts import Comment
 from clientmilitant.storage.files import atomic_write, display_path
 
 if TYPE_CHECKING:
@@ -32,15 +33,6 @@ if TYPE_CHECKING:
 
 META_KEYS = ("title", "url", "author", "date", "site", "imported_from")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?---[ \t]*(?:\n|\Z)", re.S)
-
-
-@dataclass
-class Comment:
-    """A reader's comment on a post, as the blog page showed it."""
-
-    author: str
-    date: str  # ISO 8601: '2008-01-06T14:22' when the time is known, else '2008-01-06'
-    text: str
 
 
 @dataclass

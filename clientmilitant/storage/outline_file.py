@@ -276,7 +276,7 @@ class OutlineReader(StrictReader):
             self.book_lines[key] = key_node.start_mark.line + 1
             value = self.text(value_node, f"book.{key}")
             if key == "cover" and value:
-                self.check(value_node, lambda: check_relative_path(value, "book.cover"))
+                self.check(value_node, lambda value=value: check_relative_path(value, "book.cover"))
             if key == "trim":
                 self.check(value_node, lambda value=value: check_trim(value))
             setattr(meta, key, value)

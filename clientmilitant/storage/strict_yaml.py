@@ -74,8 +74,9 @@ class StrictReader:
         except yaml.reader.ReaderError as error:  # a NUL or other control character: no mark, a position
             line = text.count("\n", 0, error.position) + 1
             column = error.position - (text.rfind("\n", 0, error.position) + 1) + 1
+            character = f"character U+{error.character:04X}"
             raise BookError(
-                f"{self.filename}:{line}:{column}: character U+{error.character:04X} is not allowed in YAML ({error.reason})"
+                f"{self.filename}:{line}:{column}: {character} is not allowed in YAML ({error.reason})"
             ) from None
         except (yaml.YAMLError, ValueError, RecursionError) as error:  # pyyaml#382, absurd nesting
             raise BookError(f"{self.filename}: YAML error: {' '.join(str(error).split())}") from None

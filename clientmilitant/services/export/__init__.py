@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from clientmilitant.core import chapter_scan, dates, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
@@ -64,12 +64,28 @@ class ExportResult:
     identifier_created: bool = False
     french_typography: bool = False
 
+    def data(self) -> dict[str, Any]:
+        """The JSON shape of `cm export … --json` (README, "JSON output")."""
+        return {
+            "version": 1,
+            "format": self.format,
+            "output": str(self.output),
+            "sections": self.sections,
+            "chapters": self.chapters,
+            "sources": self.sources,
+            "identifier": self.identifier,
+            "identifier_created": self.identifier_created,
+            "french_typography": self.french_typography,
+            "warnings": self.warnings,
+        }
+
 
 def default_output(book: Book, title: str, fmt: str) -> Path:
     """`build/<slug of the title>.<ext>` in the book's folder."""
     return book.root / "build" / f"{model.slugify(title or 'book')}.{FORMATS[fmt]}"
 
 
+# long: the export pipeline in order (read → assemble → pandoc → typst → write), one call per step
 def export_book(
     book: Book, options: ExportOptions, progress: Callable[[str], None] = lambda step: None
 ) -> ExportResult:
@@ -186,10 +202,7 @@ def format_arguments(
     if fmt == "pdf":
         from clientmilitant.services.export import pdf
 
-        book_meta = outline.book
-        return [f"--toc-depth={TOC_DEPTH}"] + pdf.template_arguments(
-            book_meta.trim, book_meta.lang or "fr-FR", book_meta.title, book_meta.author, book_meta.identifier
-        )
+        return [f"--toc-depth={TOC_DEPTH}", *pdf.template_arguments(outline.book)]
     if fmt == "html":
         return title_page_date(outline.book, options.french_typography) + [
             "-t",

@@ -1,4 +1,4 @@
-"""Running pandoc: the only module that runs it (or would import pypandoc).
+"""Running pandoc, for the export and for the short conversions other services need (convert_text).
 
 cm runs the pandoc that `pypandoc-binary` ships inside the pypandoc package — found without
 importing pypandoc — never "the highest pandoc on the machine" that pypandoc.convert_file would
@@ -73,6 +73,17 @@ def run(pandoc: str, arguments: list[str], document: str, env: dict[str, str], c
     if process.returncode != 0:
         raise Failed(place_resource(failure_message(stderr, process.returncode), chapters))
     return Run(process.stdout, messages)
+
+
+def convert_text(text: str, to: str, source_format: str, what: str) -> str:
+    """A short text converted by pandoc (through pypandoc's stable API: a string in, a string out),
+    lines never wrapped; a failure is one line naming `what` was being converted."""
+    import pypandoc
+
+    try:
+        return pypandoc.convert_text(text, to, format=source_format, extra_args=["--wrap=none"], sandbox=True)
+    except (RuntimeError, OSError) as error:
+        raise Failed(f"pandoc could not convert {what}: {error}") from None
 
 
 def place_resource(message: str, chapters: dict[str, str]) -> str:

@@ -1,6 +1,6 @@
 """Typesetting the PDF: pandoc's Typst (from templates/book.typ) → the Typst compiler → PDF bytes.
 
-The only module that imports `typst` (the PyPI wheel: the compiler and its fonts, no TeX, no system
+It runs `typst` (the PyPI wheel: the compiler and its fonts, no TeX, no system
 library). Typst runs with the book's folder as its root, so an image can only come from inside the
 book, and with its bundled fonts only (never the machine's), so the same book gives the same bytes
 on every machine; the creation date is fixed by the caller.
@@ -17,31 +17,36 @@ import re
 from pathlib import Path
 
 from clientmilitant.core.errors import CmError, Failed
+from clientmilitant.core.model import BookMeta
 
 TEMPLATE = Path(__file__).parent / "templates" / "book.typ"
 FILTER = Path(__file__).parent / "filters" / "typst.lua"
 _MARKER = "// cm-chapter "
 _MARKER_END = "// cm-chapter-end"
 _TYPST_PATH = re.compile(r'"/?([^"]+)"')
+_APOSTROPHE = re.compile(r"(?<=\S)'(?=\S)")
 
 
 def typst_string(text: str) -> str:
-    """`text` as a Typst string literal (for -V values the template puts in code)."""
+    """`text` as a Typst string literal (for -V values the template puts in code); an apostrophe
+    inside a word is written ’, as pandoc's `smart` reading makes it in the text."""
     text = "".join(char for char in text if char >= " " or char == "\t")
+    text = _APOSTROPHE.sub("’", text)
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def template_arguments(trim: str, lang: str, title: str, author: str, identifier: str) -> list[str]:
+def template_arguments(book: BookMeta) -> list[str]:
     """pandoc's options for the Typst it writes: cm's template, the trim size, the language, and
     the values the template needs as Typst strings rather than markup (PDF metadata)."""
-    language, _, region = lang.partition("-")
+    language, _, region = (book.lang or "fr-FR").partition("-")
     values = {
-        "cm-trim": trim or "a5",
+        "cm-trim": book.trim or "a5",
         "cm-lang": language.lower() or "fr",
         "cm-region": region.upper() or "none",
-        "cm-title-string": title,
-        "cm-author-string": author,
-        "cm-identifier-string": identifier,
+        "cm-title-string": book.title,
+        "cm-author-string": book.author,
+        "cm-identifier-string": book.identifier,
+        "cm-date-string": book.date,
     }
     arguments = ["-t", "typst", "-s", "--template", str(TEMPLATE), f"--lua-filter={FILTER}"]
     for key, value in values.items():

@@ -63,6 +63,7 @@ class Site:
         self.outline: model.Outline | None = None
         self.views: dict[str, SectionView] = {}
         self.ending = fragments.Fragment("")  # the « Sources » chapter
+        self.ending_key = ""
         self.cache: dict[str, fragments.Fragment] = {}
         self.workers = max(1, os.cpu_count() or 1)
         self.known: frozenset[str] = frozenset()  # every section id of the book
@@ -157,7 +158,7 @@ class Site:
             self.ending = fragments.Fragment("")
             return []
         markdown = assemble.sources_chapter(list(used.values()), self.outline.book.lang or "fr-FR")
-        key = cache_key(markdown, [], self.setup.french)
+        key = self.ending_key = cache_key(markdown, [], self.setup.french)
         if key in self.cache:
             self.ending = self.cache[key]
             return []
@@ -167,12 +168,12 @@ class Site:
         rendered = fragments.render(jobs, self.setup, self.workers)
         for section_id, fragment in rendered.items():
             if section_id == SOURCES_CHAPTER:
-                self.ending = fragment
+                self.ending = self.cache[self.ending_key] = fragment
                 continue
             view = self.views[section_id]
             view.fragment = fragment
             self.cache[view.key] = fragment
-        live = {view.key for view in self.views.values()}
+        live = {view.key for view in self.views.values()} | {self.ending_key}
         for key in [key for key in self.cache if key not in live]:
             del self.cache[key]  # keep memory flat: only what the page shows
 

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
+from clientmilitant.core.posts import Comment
 from clientmilitant.services.sources.posts import Post, html_to_markdown
-from clientmilitant.storage.archive import Comment
 
 BLOGGER_KIND = "http://schemas.google.com/g/2005#kind"
 KIND_POST = "#post"

@@ -30,11 +30,12 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from clientmilitant.core import model
-from clientmilitant.core.text import fold
 from clientmilitant.core.dates import normalize_date
 from clientmilitant.core.errors import BookError, CmError, NotFound
+from clientmilitant.core.posts import Comment
+from clientmilitant.core.text import fold
 from clientmilitant.services.sources.posts import Post
-from clientmilitant.storage.archive import Archive, Comment, archived_ids, read_archive, write_archive
+from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import display_path
 
@@ -121,7 +122,9 @@ def read_posts(path: Path) -> tuple[str, list[Post]]:
     except OSError as error:
         raise BookError(f"{filename}: cannot read: {error.strerror}") from None
     kind = detect_format(data)
-    if kind == FEED and re.match(rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", data[:4096].lstrip(b"\xef\xbb\xbf"), re.I | re.S):
+    if kind == FEED and re.match(
+        rb"\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html)", data[:4096].lstrip(b"\xef\xbb\xbf"), re.I | re.S
+    ):
         raise BookError(
             f"{filename}: a web page, not a feed or an export",
             "import the blog's feed or export, or copy the page's text into a .txt file",
@@ -201,19 +204,19 @@ def gather(book: Book, paths: list[Path], defaults: Defaults) -> tuple[list[tupl
 
 # The matching below compares every post with every registered source: keys are computed once per
 # distinct text, not once per comparison (1,000 posts × 1,000 sources).
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def normalize_url(url: str) -> str:
     parts = urlsplit(url.strip())
     host = parts.netloc.lower().removeprefix("www.")
     return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _host(url: str) -> str:
     return urlsplit(url).netloc.lower().removeprefix("www.")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _title_key(title: str) -> str:
     return " ".join(fold(title).split())
 
@@ -232,7 +235,7 @@ def _dates_agree(registered: str, post: str) -> bool:
 _URL_SLUG = re.compile(r"/(\d{4})/(\d{2})/(?:\d{2}/)?([^/]+?)(?:\.html?|\.php)?/?$")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def url_slug(url: str) -> tuple[str, str] | None:
     """`('2007-12', 'le-modle-radio')` for `…/jb/2007/12/le-modle-radio.html`."""
     match = _URL_SLUG.search(urlsplit(url).path)

@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
+from clientmilitant.core.posts import Comment
 from clientmilitant.services.sources.posts import Post, html_to_markdown
-from clientmilitant.storage.archive import Comment
 
 ENTRY_END = "--------"
 SECTION_END = "-----"
@@ -55,6 +55,7 @@ class _Entry:
     comments: list[tuple[dict[str, str], list[str]]] = field(default_factory=list)
 
 
+# long: one state machine over the export's lines; its states read best together
 def _entries(text: str, filename: str) -> list[_Entry]:
     entries: list[_Entry] = []
     entry: _Entry | None = None

@@ -1,7 +1,7 @@
 """What every importer gives: posts with their metadata, Markdown text and comments.
 
-Also the one place where HTML bodies (feeds, WXR, Movable Type) become Markdown, through the
-pandoc that pypandoc-binary installs: all the bodies of a file go through one pandoc run.
+Also the one place where HTML bodies (feeds, WXR, Movable Type) become Markdown, through
+export/pandoc.py: all the bodies of a file go through one pandoc run.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import secrets
 from dataclasses import dataclass, field
 
 from clientmilitant.core.errors import Failed
-from clientmilitant.storage.archive import Comment
+from clientmilitant.core.posts import Comment
 
 
 @dataclass
@@ -45,14 +45,11 @@ def html_to_markdown(bodies: list[str]) -> list[str]:
         return []
     if not any(body.strip() for body in bodies):
         return ["" for _ in bodies]
-    import pypandoc
+    from clientmilitant.services.export.pandoc import convert_text
 
     marker = f"CMSPLIT{secrets.token_hex(8)}"
     joined = "".join(f"<p>{marker}</p>\n{body}\n" for body in bodies)
-    try:
-        output = pypandoc.convert_text(joined, PANDOC_MARKDOWN, format="html", extra_args=["--wrap=none"], sandbox=True)
-    except (RuntimeError, OSError) as error:
-        raise Failed(f"pandoc could not convert the HTML of the posts: {error}") from None
+    output = convert_text(joined, PANDOC_MARKDOWN, "html", "the HTML of the posts")
     pieces = re.split(rf"^{marker}\s*$", output, flags=re.M)
     if len(pieces) != len(bodies) + 1:
         raise Failed("pandoc's output could not be split back into posts")

@@ -18,61 +18,17 @@ most; a long post does not win by length alone.
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from clientmilitant.core import model
-from clientmilitant.core.text import fold
+from clientmilitant.core.text import FrenchStems
 from clientmilitant.storage.archive import archived_ids, read_archive
 from clientmilitant.storage.book import Book
 
 K1 = 1.2
 B = 0.75
-
-# Snowball's French stop word list (snowballstem.org/algorithms/french/stop.txt), accents folded.
-FRENCH_STOP_WORDS = frozenset(
-    """
-    au aux avec ce ces dans de des du elle en et eux il ils je la le les leur lui ma mais me meme mes moi mon ne
-    nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos votre vous c d
-    j l a m n s t y ete etee etees etes etant etante etants etantes suis es est sommes etes sont serai seras sera
-    serons serez seront serais serait serions seriez seraient etais etait etions etiez etaient fus fut fumes futes
-    furent sois soit soyons soyez soient fusse fusses fut fussions fussiez fussent ayant ayante ayantes ayants eu
-    eue eues eus ai as avons avez ont aurai auras aura aurons aurez auront aurais aurait aurions auriez auraient
-    avais avait avions aviez avaient eut eumes eutes eurent aie aies ait ayons ayez aient eusse eusses eussions
-    eussiez eussent
-    """.split()
-)
-_WORD = re.compile(r"[^\W\d_]+(?:[-][^\W\d_]+)*|\d+", re.UNICODE)
-_ELISION = re.compile(r"^(?:[cdjlmnst]|qu|jusqu|lorsqu|puisqu|quoiqu)['’]", re.I)
-
-
-_UNSEEN = object()
-
-
-class Analyzer:
-    """Text → French stems, with the surface word each stem came from (to show what matched)."""
-
-    def __init__(self) -> None:
-        import snowballstemmer
-
-        self._stemmer = snowballstemmer.stemmer("french")
-        self._cache: dict[str, str | None] = {}
-
-    def words(self, text: str) -> list[tuple[str, str]]:
-        """(stem, word) pairs for the content words of `text`."""
-        result = []
-        for raw in re.split(r"\s+", text.casefold()):
-            raw = _ELISION.sub("", raw.strip("«»\"'’()[]{}.,;:!?…"))
-            for word in _WORD.findall(raw):
-                for part in word.split("-"):
-                    stem = self._cache.get(part, _UNSEEN)
-                    if stem is _UNSEEN:  # each distinct word is folded and stemmed once per run
-                        stop = len(part) < 2 or fold(part) in FRENCH_STOP_WORDS
-                        stem = self._cache[part] = None if stop else fold(self._stemmer.stemWord(part))
-                    if stem is not None:
-                        result.append((stem, part))
-        return result
 
 
 @dataclass
@@ -93,7 +49,7 @@ def suggest(book: Book, ref: str, limit: int = 5) -> tuple[model.Located, list[S
     """The sources not linked to section `ref`, best first; those sharing no word are left out."""
     outline = book.load()
     located = model.find(outline, ref)
-    analyzer = Analyzer()
+    analyzer = FrenchStems()
     archived = archived_ids(book)
     documents: dict[str, Counter[str]] = {}
     for source in outline.sources:
@@ -138,3 +94,36 @@ def rank(documents: dict[str, Counter[str]], query: list[str], exclude: set[str]
             results.append((doc_id, sum(contributions.values()), terms))
     results.sort(key=lambda r: (-r[1], r[0]))
     return results
+
+
+@dataclass
+class SuggestReport:
+    """`cm source suggest`: the section, its ranked sources, and the one linked (with --link)."""
+
+    located: model.Located
+    suggestions: list[Suggestion]
+    linked: str | None = None
+
+    def data(self) -> dict[str, Any]:
+        """The JSON shape of `cm source suggest --json`."""
+        section = self.located.section
+        return {
+            "section": {"number": self.located.number, "id": section.id, "title": section.title},
+            "suggestions": [
+                {"id": s.source.id, "title": s.source.title, "date": s.source.date, "score": round(s.score, 3),
+                 "matched": s.matched, "archived": s.archived}
+                for s in self.suggestions
+            ],
+        }  # fmt: skip
+
+
+def suggest_sources(book: Book, ref: str, limit: int = 5, link_best: bool = False) -> SuggestReport:
+    """The sources that fit section `ref` best; with `link_best`, the first is linked to it."""
+    from clientmilitant.services.sources.library import link_sections
+
+    located, suggestions = suggest(book, ref, limit)
+    report = SuggestReport(located, suggestions)
+    if link_best and suggestions:
+        report.linked = suggestions[0].source.id
+        link_sections(book, report.linked, [located.section.id])
+    return report

@@ -26,12 +26,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant.core.text import fold
 from clientmilitant.core.dates import is_date_header, parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.plan_post import SYMBOL_FONT_CHARACTERS
+from clientmilitant.core.posts import Comment
+from clientmilitant.core.text import fold
 from clientmilitant.services.sources.posts import Post, text_to_markdown
-from clientmilitant.storage.archive import Comment
 
 CHROME_LINES = {
     "powered by blogger", "jump to navigation", "skip to content", "publicites", "publicite",

@@ -12,8 +12,8 @@ from xml.etree import ElementTree
 
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
+from clientmilitant.core.posts import Comment
 from clientmilitant.services.sources.posts import Post, html_to_markdown
-from clientmilitant.storage.archive import Comment
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -41,6 +41,7 @@ def parse_xml(data: bytes, filename: str) -> ElementTree.Element:
         raise BookError(f"{filename}:{line}:{column + 1}: not well-formed XML ({message})") from None
 
 
+# long: one WXR item read field by field, in the order WordPress writes them
 def parse_wxr(root: ElementTree.Element, filename: str) -> list[Post]:
     """The published posts of a WordPress export, with their approved comments."""
     ns = wordpress_namespace(root)

@@ -5,16 +5,20 @@ only changes what the Typst writer cannot say by itself, so that templates/book.
   - a section heading `[2.1]{.cm-number} Titre {#id}` becomes `#heading(level: 2, numbering: (..) => "2.1")`:
     the number is the outline's (a partial export keeps the whole book's numbers), yet the heading's
     body stays the bare title, for the running heads; bookmarks and the table of contents show both;
-  - the « Sources » chapter's heading gets no number (the template opens it as a chapter, not a part);
+  - the « Sources » chapter's heading gets no number (the template opens it as a chapter, not a part),
+    and its list is set ragged right;
   - a section's sources list (div `cm-sources`) and a draft's points (div `cm-draft`) are wrapped in
     the template's `cm-sources` / `cm-draft` functions;
   - an image's path is made relative to the book's folder (Typst's root, which it cannot leave): it
     is looked up in the folders of pandoc's resource path (the book's folder, then chapters/).
 ]]
 
+-- A title as Typst markup. The writer leaves apostrophes to Typst's smart quotes, which the body
+-- shows as ’ but bookmarks keep as ': an apostrophe inside a word is written ’ itself.
 local function typst_inline(inlines)
   local text = pandoc.write(pandoc.Pandoc({ pandoc.Plain(inlines) }), 'typst')
-  return (text:gsub('%s+$', ''))
+  text = text:gsub('%s+$', ''):gsub("(%S)'(%S)", '%1’%2')
+  return text
 end
 
 local function typst_string(text)
@@ -24,9 +28,12 @@ end
 local function heading(header)
   local first = header.content[1]
   if not (first and first.t == 'Span' and first.classes:includes('cm-number')) then
-    if header.classes:includes('cm-part') then -- the Sources chapter
+    if header.classes:includes('cm-part') then -- the Sources chapter, last in the book: its list ragged right
       local label = header.identifier ~= '' and (' <' .. header.identifier .. '>') or ''
-      return pandoc.RawBlock('typst', '#heading(level: 1)[' .. typst_inline(header.content) .. ']' .. label)
+      return {
+        pandoc.RawBlock('typst', '#heading(level: 1)[' .. typst_inline(header.content) .. ']' .. label),
+        pandoc.RawBlock('typst', '#set par(justify: false)'),
+      }
     end
     return nil
   end
