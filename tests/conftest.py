@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REPO = Path(__file__).parent.parent
-SAMPLES = REPO.parent / "shared" / "samples"
+REPO = Path(__file__).parent.parent  # the tool's own files only (filters, CSS): never the book at its root
+SAMPLES = FIXTURES / "samples"
+# A frozen copy of the repository's book (outline.yaml and sources/): the author's edits never break a test.
+COMMITTED_BOOK = FIXTURES / "committed-book"
 
 
 @dataclass
@@ -56,6 +58,12 @@ def copy_book(name: str, destination: Path) -> Path:
     target = destination / name
     shutil.copytree(FIXTURES / name, target)
     return target
+
+
+@pytest.fixture
+def committed_book(tmp_path: Path) -> Path:
+    """A copy of tests/fixtures/committed-book (the repository's plan and archived posts, frozen)."""
+    return copy_book("committed-book", tmp_path)
 
 
 @pytest.fixture

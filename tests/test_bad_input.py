@@ -29,8 +29,9 @@ OUTLINE_COMMANDS = [
     ("section", "move", "1", "--down"),
     ("book", "set", "author", "Quelqu'un d'autre"),
 ]
-# Commands that read chapter files (`outline show` counts their words): they must refuse a broken chapter.
-CHAPTER_COMMANDS = OUTLINE_COMMANDS[:2]
+# Commands that read chapter files: they must refuse a broken chapter. `cm outline show` counts their
+# words too, but shows the plan anyway and marks the section (test_broken_chapter_is_marked_by_outline_show).
+CHAPTER_COMMANDS = [("stats",), ("stats", "--json")]
 
 # case → (the line the message must name, or None when it names the field or the whole file;
 #         a regular expression the rest of the message must match)
@@ -272,6 +273,17 @@ def test_generated_broken_book_is_refused(case: str, tmp_path: Path):
     make, commands, message = GENERATED[case]
     make(book)
     assert_refused_everywhere(book, commands, message)
+
+
+@pytest.mark.parametrize("case", sorted(CHAPTER_CASES))
+def test_broken_chapter_is_marked_by_outline_show(case: str, tmp_path: Path):
+    """Only the commands that need a chapter fail on it: the plan is still shown, the section marked."""
+    book = tmp_path / case
+    shutil.copytree(BROKEN / case, book)
+    chapter, _ = CHAPTER_CASES[case]
+    shown = Cm(book)("outline", "show").ok().stdout
+    section_id = chapter.removeprefix("chapters/").removesuffix(".md")
+    assert any(f"  {section_id}  " in line and "chapter: " in line for line in shown.splitlines()), shown
 
 
 def test_a_broken_chapter_does_not_block_changes_to_the_plan(tmp_path: Path):

@@ -1,7 +1,7 @@
 """The EPUB and the HTML page as a reader sees them: dates, the stylesheet rendered in a real browser,
 the standalone page, and calibre's conversion (a second reading system).
 
-Rendering tests (marked `slow`) open the EPUB's own pages in Debian's Chromium through Playwright
+Rendering tests (marked `browser`) open the EPUB's own pages in Debian's Chromium through Playwright
 (as tests/test_preview.py does) and measure what the stylesheet does, so that a CSS rule that no
 longer applies fails here: footnote calls above the baseline, small and not underlined (they were
 full-size, underlined digits on the baseline). They are skipped where Chromium is missing.
@@ -146,7 +146,7 @@ def page_of(browser, path: Path):
     return page
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 def test_footnote_calls_are_superior_figures_in_the_epub(browser, epub: Epub, unzipped: Path) -> None:
     name = next(p for p in epub.body_pages() if "web20" in epub.ids(p))
     page = page_of(browser, unzipped / name)
@@ -168,7 +168,7 @@ def test_footnote_calls_are_superior_figures_in_the_epub(browser, epub: Epub, un
     page.close()
 
 
-@pytest.mark.slow
+@pytest.mark.browser
 def test_chapter_pages_render_like_a_book(browser, epub: Epub, unzipped: Path, tmp_path: Path) -> None:
     """Part titles centred low on their page, chapter openings with a rule and small capitals, the
     title page centred; each page rendered to a PNG (the README's picture is made the same way)."""

@@ -586,7 +586,7 @@ def test_missing_image_warning_names_the_chapter(tmp_path: Path) -> None:
     with (folder / "chapters" / "web20.md").open("a", encoding="utf-8") as chapter:
         chapter.write("\nUne image : ![Le logo](images/logo.png)\n")
     result = Cm(folder)("export", "html").ok()
-    assert "cm: pandoc warning: chapters/web20.md:7: Could not fetch resource images/logo.png" in result.stderr
+    assert "cm: pandoc warning: chapters/web20.md:7: resource images/logo.png left out" in result.stderr
 
 
 def test_bundled_pandoc_is_the_one_from_pypandoc_binary() -> None:

@@ -364,11 +364,11 @@ def test_stats_counts_open_feedback_per_part(cm, book):
 
 
 def test_sample_post_imported_by_cm_source_import_then_its_comments_become_feedback(tmp_path):
-    from conftest import REPO, SAMPLES
+    from conftest import COMMITTED_BOOK, SAMPLES
 
     folder = tmp_path / "book"
     folder.mkdir()
-    (folder / "outline.yaml").write_bytes((REPO / "outline.yaml").read_bytes())  # a copy: never the original
+    (folder / "outline.yaml").write_bytes((COMMITTED_BOOK / "outline.yaml").read_bytes())  # the plan, no sources/
     (folder / "plan.txt").write_bytes((SAMPLES / "plan-post-with-comments.txt").read_bytes())
     cm = Cm(folder)
     cm("source", "import", "plan.txt", "--title", "Le client militant : le plan", "--date", "2007-12-31").ok()

@@ -80,7 +80,10 @@ def test_chapters_folder_linked_outside_is_not_read(book: Path):
     shutil.rmtree(book / "chapters")
     (book / "chapters").symlink_to(book.parent / "decoy", target_is_directory=True)
     (book.parent / "decoy" / "masses.md").write_text("Hors du livre.\n", encoding="utf-8")
-    refused(book, "outline", "show", "--json", says="leads outside the book")
+    refused(book, "stats", "--json", says="leads outside the book")
+    shown = json.loads(Cm(book)("outline", "show", "--json").ok().stdout)  # the plan, the section marked
+    assert "outside the book" in shown["parts"][0]["sections"][0]["chapter_problem"]
+    assert shown["parts"][0]["sections"][0]["words"] == 0  # the decoy is never read
 
 
 def test_remove_does_not_pull_a_chapter_in_from_outside(book: Path):

@@ -4,12 +4,9 @@
 from __future__ import annotations
 
 import re
-import shutil
 import xml.etree.ElementTree as ElementTree
-from pathlib import Path
 
-import pytest
-from conftest import REPO, SAMPLES, Cm, copy_book, snapshot
+from conftest import SAMPLES, Cm, copy_book, snapshot
 
 PLAN_URLS = [
     "http://jbp.typepad.com/jb/2007/11/labsence-de-fro.html",
@@ -20,15 +17,6 @@ PLAN_URLS = [
 _HEADING = re.compile(r"^(\d+(?:\.\d+)*) - (.*)$")
 _POST_NUMBER = re.compile(r"^(\d+(?:\.\d+)*)\.?\s*-?\s*(.*)$")
 _URL = re.compile(r"https?://\S+?(?=[)\s]|$)")
-
-
-@pytest.fixture
-def committed_book(tmp_path: Path) -> Path:
-    """A copy of the repository's own plan (the original is never touched)."""
-    folder = tmp_path / "book"
-    folder.mkdir()
-    shutil.copyfile(REPO / "outline.yaml", folder / "outline.yaml")
-    return folder
 
 
 def plan_post_lines() -> list[str]:

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES, Cm, snapshot
+from conftest import COMMITTED_BOOK, SAMPLES, Cm, snapshot
 
 from clientmilitant.core import model
 from clientmilitant.storage import outline_file
@@ -53,7 +53,7 @@ def reading_order(outline: model.Outline) -> list[str]:
 
 
 def committed() -> model.Outline:
-    return outline_file.loads((REPO / "outline.yaml").read_bytes())
+    return outline_file.loads((COMMITTED_BOOK / "outline.yaml").read_bytes())
 
 
 def test_committed_outline_holds_every_line_of_the_plan_post_in_order():
@@ -84,7 +84,7 @@ def test_committed_outline_has_the_three_parts_the_numbered_sections_and_part_3_
         "Pour les entreprises",
     ]
     assert outline.parts[2].points[0].startswith("Le modèle n’est pas nouveau : associatif")
-    assert "\uf0e0" not in (REPO / "outline.yaml").read_text(encoding="utf-8")
+    assert "\uf0e0" not in (COMMITTED_BOOK / "outline.yaml").read_text(encoding="utf-8")
     assert "Wikimedia → appel aux dons" in outline.parts[2].sections[4].points
 
 

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES, Cm, copy_book, snapshot
+from conftest import COMMITTED_BOOK, SAMPLES, Cm, copy_book, snapshot
 
 from clientmilitant.storage.archive import read_archive
 from clientmilitant.storage.book import Book
@@ -421,11 +421,11 @@ def test_an_import_undone_then_redone_finds_its_archives_again(book_copy: Path) 
 
 
 def test_the_committed_book_holds_the_december_posts_and_the_plans_four_links() -> None:
-    """The repository's own book, read only: what `cm source import blog-jbp-2007-12.txt` left there."""
+    """The frozen copy of the repository's book: what `cm source import blog-jbp-2007-12.txt` left there."""
     from clientmilitant.storage import outline_file
 
-    outline = outline_file.loads((REPO / "outline.yaml").read_bytes())
-    book = Book.at(REPO)
+    outline = outline_file.loads((COMMITTED_BOOK / "outline.yaml").read_bytes())
+    book = Book.at(COMMITTED_BOOK)
     by_title = {s.title: s for s in outline.sources if s.title}
     for title, date in DECEMBER_POSTS:
         source = by_title[title]

@@ -8,7 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from conftest import REPO, SAMPLES, Cm, snapshot
+from conftest import COMMITTED_BOOK, SAMPLES, Cm, snapshot
 
 from clientmilitant.core.text import FrenchStems as Analyzer
 from clientmilitant.services.sources.suggest import rank
@@ -16,10 +16,10 @@ from clientmilitant.services.sources.suggest import rank
 
 @pytest.fixture(scope="module")
 def december_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A copy of the repository's outline.yaml with the December dump imported (never the original)."""
+    """A copy of the committed plan (tests/fixtures/committed-book) with the December dump imported."""
     folder = tmp_path_factory.mktemp("suggest") / "book"
     folder.mkdir()
-    shutil.copy(REPO / "outline.yaml", folder / "outline.yaml")
+    shutil.copy(COMMITTED_BOOK / "outline.yaml", folder / "outline.yaml")
     Cm(folder)("source", "import", str(SAMPLES / "blog-jbp-2007-12.txt")).ok()
     return folder
 

@@ -7,7 +7,8 @@ import pytest
 from clientmilitant.core.dates import is_date_header, parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment
-from clientmilitant.services.sources.importer import detect_format, slug_matches, url_slug
+from clientmilitant.core.urls import url_slug
+from clientmilitant.services.sources.importer import detect_format, slug_matches
 from clientmilitant.services.sources.textdump import parse_dump, settle
 from clientmilitant.storage.archive import Archive, parse_archive, render_archive
 

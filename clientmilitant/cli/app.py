@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from pathlib import Path
 
 import typer
 
@@ -103,6 +104,14 @@ def __getattr__(name: str) -> typer.Typer:
 def main() -> None:
     """Entry point: run the app; a CmError becomes one line on stderr and its exit status."""
     completing = "_CM_COMPLETE" in os.environ  # shell completion needs every command
+    from clientmilitant.cli.common import EscapingStream
+
+    sys.stdout, sys.stderr = EscapingStream(sys.stdout), EscapingStream(sys.stderr)
+    unreadable = next((argument for argument in sys.argv[1:] if not _is_text(argument)), None)
+    if unreadable is not None:  # bytes that are not valid in the locale's encoding (surrogate escapes)
+        shown = unreadable.encode("utf-8", "backslashreplace").decode("utf-8")
+        sys.stderr.write(f"cm: the argument '{shown}' is not valid text; give it in UTF-8\n")
+        sys.exit(2)
     noun = None if completing else requested_noun(sys.argv[1:])
     try:
         build([noun] if noun else None)(prog_name="cm")
@@ -114,3 +123,32 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:  # `cm outline show | head`
         sys.exit(0)
+    except OSError as error:  # the disk is full, read-only, a folder is a file…: one line, never a traceback
+        sys.stderr.write(f"cm: {os_error_message(error)}\n")
+        sys.exit(1)
+
+
+def _is_text(argument: str) -> bool:
+    try:
+        argument.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def os_error_message(error: OSError) -> str:
+    """`chapters/x.md: No space left on device`: the path (relative when inside the current folder) and the cause."""
+    import errno
+
+    from clientmilitant.cli.common import display_path
+
+    cause = error.strerror or error.__class__.__name__
+    if error.errno in (errno.EEXIST, errno.ENOTDIR):
+        cause += " (a file stands where cm expects a folder)"
+    elif error.errno == errno.EISDIR:
+        cause += " (a folder stands where cm expects a file)"
+    paths = [p for p in (error.filename, error.filename2) if p is not None]
+    if not paths:
+        return f"cannot complete the command: {cause}"
+    shown = " → ".join(display_path(Path(os.fsdecode(p))) for p in paths)
+    return f"{shown}: {cause}"

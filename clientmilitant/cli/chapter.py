@@ -20,8 +20,8 @@ def edit(ref: str = typer.Argument(..., metavar="REF", help="The section: its nu
 
     Example: cm chapter edit 2.1
     """
+    from clientmilitant.cli.common import display_path
     from clientmilitant.services.chapters import Chapter, edit_chapter
-    from clientmilitant.storage.files import display_path
 
     def created(chapter: Chapter) -> None:
         located = chapter.located
@@ -45,8 +45,8 @@ def path(
 
     Example: cm chapter path 2.1
     """
+    from clientmilitant.cli.common import display_path
     from clientmilitant.services.chapters import chapter_path
-    from clientmilitant.storage.files import display_path
 
     book = current_book()
     located, chapter = chapter_path(book, book.load(), chapter_ref(ref))

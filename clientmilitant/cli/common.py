@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from clientmilitant.storage.files import display_path  # noqa: F401 (how every command names a file)
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -42,6 +44,19 @@ def current_book() -> Book:
     from clientmilitant.storage.book import find_book
 
     return find_book(OPTIONS.outline)
+
+
+def book_if_any() -> Book | None:
+    """The book named by --outline or found upwards; None when there is none here (never when
+    --outline names one that does not exist: that is an error)."""
+    from clientmilitant.core.errors import NotFound
+
+    try:
+        return current_book()
+    except NotFound:
+        if OPTIONS.outline:
+            raise
+        return None
 
 
 @contextlib.contextmanager
@@ -101,3 +116,21 @@ def say(message: str) -> None:
 def escape(text: str) -> str:
     """Author's text shown inside rich markup: `[` in a title must not be read as a style."""
     return text.replace("[", r"\[")
+
+
+class EscapingStream:
+    """stdout or stderr with control characters shown escaped (`\\x1b]0;…`): a title from a feed must
+    never clear the screen or set the terminal's title. Colour codes (ESC [ … m), which rich writes
+    itself, pass; so do tab and newline."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from clientmilitant.core.untrusted import escape_terminal
+
+        self._stream.write(escape_terminal(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import typer
 
-from clientmilitant.cli.common import JSON_OPTION, PANDOC_OPTION, current_book, escape, print_json, say
-from clientmilitant.storage.files import display_path
+from clientmilitant.cli.common import JSON_OPTION, PANDOC_OPTION, current_book, display_path, escape, print_json, say
 
 app = typer.Typer(
     help="Export the book through pandoc: markdown, epub, docx, html or pdf (default: build/<title>.<ext>).",

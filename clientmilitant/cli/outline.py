@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from clientmilitant.cli.common import JSON_OPTION, OPTIONS, current_book, escape, print_json, say
+from clientmilitant.cli.common import JSON_OPTION, book_if_any, current_book, escape, print_json, say
 
 app = typer.Typer(help="Show the plan of the book, or import it from a plan text.", no_args_is_help=True)
 
@@ -53,17 +53,10 @@ def import_(
 
     Example: cm outline import plan.txt --title "Le client militant"
     """
-    from clientmilitant.core.errors import NotFound
     from clientmilitant.core.model import subtree
     from clientmilitant.services.outline import import_plan
-    from clientmilitant.storage.book import find_book
 
-    try:
-        existing = find_book(OPTIONS.outline)
-    except NotFound:
-        if OPTIONS.outline:
-            raise
-        existing = None
+    existing = book_if_any()
     result = import_plan(plan, Path.cwd(), existing, force, title)
     counted = sum(1 for part in result.plan.parts for _ in subtree(part))
     verb = "created" if result.created else "replaced the plan in"
@@ -102,8 +95,8 @@ def export(
 
     Example: cm outline export --format html --intro intro.md -o plan.html
     """
+    from clientmilitant.cli.common import display_path
     from clientmilitant.services.plan_export import BadOutput, publish_plan
-    from clientmilitant.storage.files import display_path
 
     try:
         text = publish_plan(current_book(), fmt.value, depth, points, intro, output)

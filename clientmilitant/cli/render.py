@@ -48,6 +48,8 @@ def section_label(node: dict[str, Any]) -> list[Segment]:
     if node["sources"]:
         count = len(node["sources"])
         segments.append((f"  {count} source{'s' if count > 1 else ''}", "magenta"))
+    if node.get("chapter_problem"):  # a chapter link leading out of the book, or to nothing
+        segments.append((f"  chapter: {node['chapter_problem']}", "red"))
     if node.get("open_feedback"):  # only with `cm outline show --feedback`
         segments.append((f"  {node['open_feedback']} open feedback", "red"))
     return segments

@@ -17,8 +17,8 @@ def show_history(as_json: bool, svg: Path | None, html: Path | None) -> None:
     book = current_book()
     data = writing_history(book)
     if svg or html:
+        from clientmilitant.cli.common import display_path
         from clientmilitant.services.history_chart import write_picture
-        from clientmilitant.storage.files import display_path
 
         title = f"{book.load().book.title or 'The book'}: words written"
         for path, kind in ((svg, "svg"), (html, "html")):

@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from clientmilitant.core import urls
 from clientmilitant.core.model import Section, Source, slugify, unique_id
 
 # Private-use characters that Word's Symbol/Wingdings fonts leave in pasted text, and what they meant.
@@ -181,12 +182,11 @@ def _add_source(state: _State, section: Section, url: str) -> None:
 
 def source_from_url(url: str, taken: set[str]) -> Source:
     """A registry entry for a cited URL: what the URL itself tells (site, and year-month for blogs)."""
-    parts = urlsplit(url)
-    path = [p for p in parts.path.split("/") if p]
-    stem = re.sub(r"\.\w+$", "", path[-1]) if path else parts.netloc
+    path = [p for p in urlsplit(url).path.split("/") if p]
+    stem = urls.last_name(url) or urls.site(url)
     date = ""
     for i in range(len(path) - 1):
         if re.fullmatch(r"(19|20)\d\d", path[i]) and re.fullmatch(r"0[1-9]|1[0-2]", path[i + 1]):
             date = f"{path[i]}-{path[i + 1]}"
             break
-    return Source(id=unique_id(slugify(stem) or "source", taken), url=url, date=date, site=parts.netloc)
+    return Source(id=unique_id(slugify(stem) or "source", taken), url=url, date=date, site=urls.site(url))

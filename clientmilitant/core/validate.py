@@ -33,6 +33,13 @@ def validate(outline: model.Outline) -> None:
                 raise CmError(f"section {number} would be nested more than {MAX_DEPTH} levels deep")
             if section.status is not None:
                 model.check_status(section.status)
+            if section.target is not None and len(str(abs(section.target))) > MAX_TARGET_DIGITS:
+                number = model.format_number(path)
+                raise CmError(
+                    f"section {number}: target {section.target} has more than {MAX_TARGET_DIGITS} digits; "
+                    "cm would not read it back",
+                    "give a number of words, like --target 3000",
+                )
             seen.add(section.id)
             check(section.sections, path)
 

@@ -71,7 +71,9 @@ def template(outline: model.Outline, located: model.Located) -> str:
 
 
 def _check_inside(book: Book, path: Path) -> None:
-    """Refuse a chapter path that is (or goes through) a link leading outside chapters/."""
+    """Refuse a chapter path that is (or goes through) a link leading outside chapters/, or
+    chapters/ itself when it leads outside the book: checked before anything is written."""
+    book.folder("chapters")
     inside(book.chapters_dir, path, "this chapter")
 
 

@@ -86,6 +86,8 @@ class Removal:
 
 def remove_section(book: Book, ref: str, force: bool) -> Removal:
     """Remove a section (and, with force, its sub-sections); their chapter text moves to removed/."""
+    book.folder("chapters")  # checked before the lock: a refusal creates nothing
+    book.folder("removed")
     files = book.chapter_files()
 
     def has_text(section: model.Section) -> bool:
@@ -98,14 +100,23 @@ def remove_section(book: Book, ref: str, force: bool) -> Removal:
     return Removal(located, removed_ids, tuple(change.moves))
 
 
-def words_by_section(book: Book, outline: model.Outline) -> dict[str, int]:
-    """Words written in each section's chapter file (sections without a file are absent)."""
+def words_by_section(book: Book, outline: model.Outline, problems: dict[str, str] | None = None) -> dict[str, int]:
+    """Words written in each section's chapter file (sections without a file are absent).
+
+    A chapter that cannot be read (a link leading out of the book, or to nothing) stops the
+    command, unless `problems` is given: it then gets the section's id → what is wrong, and the
+    rest of the book is still counted (`cm outline show` marks that section)."""
     files = book.chapter_files()
     words = {}
     for located in model.walk(outline):
         section_id = located.section.id
         if section_id in files:
-            words[section_id] = count_words(book.read_text(files[section_id], "this chapter"))
+            try:
+                words[section_id] = count_words(book.read_text(files[section_id], "this chapter"))
+            except BookError as error:
+                if problems is None:
+                    raise
+                problems[section_id] = str(error).split(": ", 1)[-1]
     return words
 
 
@@ -122,10 +133,12 @@ def section_identity(section: model.Section, path: tuple[int, ...]) -> dict[str,
 
 def outline_data(book: Book, outline: model.Outline, depth: int | None = None) -> dict[str, Any]:
     """The whole book as JSON-ready data; `depth` keeps only the first levels of sections."""
-    words = words_by_section(book, outline)
+    problems: dict[str, str] = {}
+    words = words_by_section(book, outline, problems)
 
     def node(section: model.Section, path: tuple[int, ...]) -> dict[str, Any]:
         children = section.sections if depth is None or len(path) < depth else []
+        problem = {"chapter_problem": problems[section.id]} if section.id in problems else {}
         return {
             **section_identity(section, path),
             "target": section.target,
@@ -135,6 +148,7 @@ def outline_data(book: Book, outline: model.Outline, depth: int | None = None) -
             "sources": list(section.sources),
             "notes": section.notes,
             "sections": [node(child, (*path, i)) for i, child in enumerate(children, start=1)],
+            **problem,  # only on a section whose chapter file cannot be read
         }
 
     return {

@@ -231,15 +231,12 @@ def publish_plan(
     book: Book, fmt: str, depth: int | None, points: bool, intro: Path | None, output: Path | None
 ) -> str | None:
     """The plan as a post: returned as text when `output` is None, else written there atomically."""
-    from clientmilitant.storage.feedback_file import feedback_path
-
     intro_text = read_intro(intro) if intro is not None else None
     text = export_plan(book.load(), fmt, depth, points, intro_text)
     if output is None:
         return text
     if output.is_dir():
         raise BadOutput(f"{display_path(output)} is a folder; give a file name")
-    if output.resolve() in (book.outline_path.resolve(), feedback_path(book).resolve()):
-        raise BadOutput(f"{display_path(output)} is the book's own file; give another name")
+    book.refuse_own_file(output)  # outline.yaml, feedback.yaml, chapters/, sources/, removed/, .cm/
     atomic_write(output, text)
     return None

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment
-from clientmilitant.storage.files import atomic_write, display_path
+from clientmilitant.storage.files import atomic_write, display_path, inside
 
 if TYPE_CHECKING:
     from clientmilitant.storage.book import Book
@@ -71,6 +71,8 @@ def read_archive(book: Book, source_id: str) -> Archive | None:
 
 def write_archive(book: Book, archive: Archive) -> Path:
     path = archive_path(book, archive.source_id)
+    book.folder("sources")
+    inside(book.sources_dir, path, "this archived post")
     atomic_write(path, render_archive(archive))
     return path
 

@@ -23,13 +23,14 @@ from clientmilitant.core.validate import validate
 from clientmilitant.storage import chapter_files as chapter_store
 from clientmilitant.storage import history as undo_history
 from clientmilitant.storage import load_cache, outline_file
-from clientmilitant.storage.files import atomic_write, display_path, inside, locked
+from clientmilitant.storage.files import atomic_write, digest, display_path, inside, locked
 from clientmilitant.storage.history import FileMove, FileWrite, HistoryEntry
 
 __all__ = ["Book", "Change", "FileMove", "FileWrite", "HistoryEntry", "OUTLINE_NAME", "find_book"]
 
 OUTLINE_NAME = "outline.yaml"
 STATE_DIR = ".cm"
+OWN_FOLDERS = ("chapters", "sources", "removed", STATE_DIR)  # what an export's -o never writes into
 
 
 @dataclass
@@ -100,6 +101,25 @@ class Book:
     def display_name(self) -> str:
         return display_path(self.outline_path)
 
+    def folder(self, name: str) -> Path:
+        """chapters/, sources/, removed/, build/, .cm/: refused when it is a link leading out of the
+        book, before anything is written into it."""
+        path = self.root / name
+        inside(self.root, path, f"the {name} folder")
+        return path
+
+    def refuse_own_file(self, path: Path, option: str = "-o") -> None:
+        """An export or a post written with -o PATH never replaces a file of the book."""
+        real = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.root))
+        own_files = {Path(os.path.realpath(self.outline_path)), root / "feedback.yaml", root / OUTLINE_NAME}
+        own_folders = [Path(os.path.realpath(self.root / name)) for name in OWN_FOLDERS]
+        if real in own_files or any(real == folder or folder in real.parents for folder in own_folders):
+            raise BookError(
+                f"{display_path(path)} is the book's own file; cm never writes an output over it ({option})",
+                "give another path, such as build/…",
+            )
+
     # -- reading --
 
     def read_bytes(self) -> tuple[bytes, os.stat_result]:
@@ -136,18 +156,53 @@ class Book:
         """Load, let the caller change the outline, validate, keep the old version, save atomically.
 
         The file is read once before the lock so that a broken book fails without creating
-        anything; under the lock it is read again only if another process replaced it meanwhile."""
-        data, before = self.read_bytes()
+        anything, and again under the lock: when its bytes changed while this command waited
+        (another cm, or an editor), that version is the one changed, so no change is ever lost.
+        A change that alters nothing writes nothing and adds no undo entry."""
+        data, _ = self.read_bytes()
         outline = self.parse(data)
         with self.lock():
-            self.sweep_temp_files()
-            now = os.stat(self.outline_path)
-            if (now.st_ino, now.st_mtime_ns, now.st_size) != (before.st_ino, before.st_mtime_ns, before.st_size):
-                data, _ = self.read_bytes()
-                outline = self.parse(data)
+            now = self.settle()
+            if now != data:
+                data, outline = now, self.parse(now)
             change = Change(outline, [])
             yield change
-            self.save(outline, action, tuple(change.moves), change.writes)
+            self.commit(outline, action, tuple(change.moves), change.writes, data)
+
+    def settle(self) -> bytes:
+        """Under the lock: finish or roll back a change a kill interrupted (journal.py), sweep
+        outline.yaml's temp files; the outline's bytes as they are now."""
+        from clientmilitant.storage import journal
+
+        data, _ = self.read_bytes()
+        if journal.recover(self, digest(data)) == "rolled back":
+            data, _ = self.read_bytes()
+        self.sweep_temp_files()
+        return data
+
+    def commit(
+        self, outline: model.Outline, action: str, moves: tuple[FileMove, ...], writes: dict[str, str], current: bytes
+    ) -> None:
+        """Save `outline`, move `moves` and write `writes` as one step (journal.py); lock held."""
+        from clientmilitant.storage import journal
+
+        data = self.serialize(outline)  # refused here, before any file moves
+        if data == current and not moves and not writes:
+            return
+        if moves:
+            journal.begin(self, digest(current), moves)
+            journal.perform(self, moves)
+        self.save(outline, action, moves, writes, data)
+        if moves:
+            journal.end(self)
+
+    def serialize(self, outline: model.Outline) -> bytes:
+        """outline.yaml's new bytes, refused when cm could not read them back (the load's limits)."""
+        validate(outline)
+        data = outline_file.dumps(outline).encode("utf-8")
+        if len(data) > outline_file.MAX_OUTLINE_BYTES:
+            raise outline_file.too_large(self.display_name, len(data))
+        return data
 
     def save(
         self,
@@ -155,11 +210,12 @@ class Book:
         action: str,
         moves: tuple[FileMove, ...] = (),
         writes: dict[str, str] | None = None,
+        data: bytes | None = None,
     ) -> None:
         """Validate and write; call with the lock held. The version replaced goes to the history, with
         the old bytes of the files the change writes (they are written before outline.yaml)."""
-        validate(outline)
-        data = outline_file.dumps(outline).encode("utf-8")
+        if data is None:
+            data = self.serialize(outline)
         writes = writes or {}
         for relative in writes:
             inside(self.root, self.root / relative, relative)

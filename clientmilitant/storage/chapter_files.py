@@ -55,20 +55,19 @@ def chapter_text(book: Book, section_id: str) -> str | None:
 
 
 def set_aside(book: Book, section_ids: list[str]) -> tuple[FileMove, ...]:
-    """Move the chapter files of removed sections to removed/, never deleting a word."""
+    """Where the chapter files of removed sections go in removed/ (never deleting a word); the change
+    that lists them moves them when it commits (Book.commit, journal.py)."""
     moves = []
     for section_id in section_ids:
         path = chapter_path(book, section_id)
         if not path.exists():
             continue
         inside(book.root, path, "this chapter")  # never pull a file in from outside the book
-        inside(book.root, book.removed_dir, "the removed folder")  # nor push one out
-        book.removed_dir.mkdir(exist_ok=True)
+        book.folder("removed")  # nor push one out
         target = book.removed_dir / f"{section_id}.md"
         n = 2
         while target.exists():
             target = book.removed_dir / f"{section_id}-{n}.md"
             n += 1
-        os.replace(path, target)
         moves.append(FileMove(str(path.relative_to(book.root)), str(target.relative_to(book.root))))
     return tuple(moves)

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from clientmilitant.core.errors import NotFound, Refused
-from clientmilitant.storage.files import atomic_write, digest, inside
+from clientmilitant.core.errors import BookError, NotFound, Refused
+from clientmilitant.storage.files import atomic_write, digest, display_path, inside
 
 if TYPE_CHECKING:
     from clientmilitant.storage.book import Book
@@ -50,6 +51,7 @@ class HistoryEntry:
     time: float
     moves: tuple[FileMove, ...]
     files: tuple[FileWrite, ...] = ()
+    problem: str = ""  # why the entry cannot be trusted: `cm undo` refuses it
 
 
 def remember(book: Book, action: str, moves: tuple[FileMove, ...], writes: dict[str, str]) -> None:
@@ -82,10 +84,10 @@ def remember(book: Book, action: str, moves: tuple[FileMove, ...], writes: dict[
     }
     atomic_write(snapshot.with_suffix(".json"), json.dumps(meta, ensure_ascii=False))
     for old in entries[: max(0, len(entries) + 1 - HISTORY_KEEP)]:
-        _forget(book, old)
+        forget(book, old)
 
 
-def _forget(book: Book, entry: HistoryEntry) -> None:
+def forget(book: Book, entry: HistoryEntry) -> None:
     entry.path.unlink(missing_ok=True)
     entry.path.with_suffix(".json").unlink(missing_ok=True)
     for written in entry.files:
@@ -94,50 +96,123 @@ def _forget(book: Book, entry: HistoryEntry) -> None:
 
 
 def history(book: Book) -> list[HistoryEntry]:
-    """The kept versions, oldest first."""
+    """The kept versions, oldest first. An entry whose .json cm cannot trust (not JSON, an unknown
+    shape, a path leaving the book) is listed with `problem` set: `cm undo` refuses it."""
     inside(book.root, book.history_dir, "the .cm/history folder")
     if not book.history_dir.is_dir():
         return []
     entries = []
     for path in sorted(book.history_dir.glob("[0-9]*.yaml")):
+        if not path.stem.isdigit():
+            continue
         try:
-            meta = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            meta = {}
-        moves = tuple(FileMove(**m) for m in meta.get("moves", []))
-        files = tuple(FileWrite(**f) for f in meta.get("files", []))
-        when = meta.get("time", path.stat().st_mtime)
-        entries.append(HistoryEntry(path, meta.get("action", "?"), when, moves, files))
+            action, when, moves, files = read_entry(json.loads(path.with_suffix(".json").read_bytes()))
+        except (OSError, ValueError) as error:
+            entries.append(HistoryEntry(path, "?", 0.0, (), (), problem=str(error) or "unreadable"))
+            continue
+        entries.append(HistoryEntry(path, action, when, moves, files))
     return entries
 
 
+# The only paths cm writes in an entry: a chapter or an archived post set aside in removed/, a
+# chapter it seeded, the .bak file keeping that chapter's old bytes.
+_ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_MOVE_SOURCE = re.compile(rf"(?:chapters|sources)/{_ID}\.md")
+_MOVE_TARGET = re.compile(rf"removed/(?:sources/)?{_ID}\.md")
+_WRITTEN = re.compile(rf"chapters/{_ID}\.md")
+_SAVED = re.compile(r"[0-9]{6}-[0-9]+\.bak")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+_KEYS = ("action", "time", "moves")
+
+
+def read_entry(meta: object) -> tuple[str, float, tuple[FileMove, ...], tuple[FileWrite, ...]]:
+    """(action, time, moves, files) of a history entry's JSON, or ValueError saying what is wrong.
+
+    .cm/ is a cache, not an authority: an entry is trusted only in the shape cm writes, so that no
+    edited entry can make `cm undo` move or write a file outside the book, or the book's own files."""
+    if not isinstance(meta, dict) or not set(_KEYS) <= set(meta) <= {*_KEYS, "files"}:
+        raise ValueError("unknown keys")
+    action, when = meta["action"], meta["time"]
+    if not isinstance(action, str) or isinstance(when, bool) or not isinstance(when, (int, float)):
+        raise ValueError("bad action or time")
+    return action, float(when), read_moves(meta["moves"]), _read_files(meta.get("files", []))
+
+
+def read_moves(moves: object) -> tuple[FileMove, ...]:
+    if not isinstance(moves, list):
+        raise ValueError("'moves' is not a list")
+    checked = []
+    for move in moves:
+        if not isinstance(move, dict) or set(move) != {"source", "target"}:
+            raise ValueError("a move is not {source, target}")
+        source, target = move["source"], move["target"]
+        if not (isinstance(source, str) and _MOVE_SOURCE.fullmatch(source)):
+            raise ValueError(f"the move of {source!r} is not one cm makes")
+        if not (isinstance(target, str) and _MOVE_TARGET.fullmatch(target)):
+            raise ValueError(f"the move to {target!r} is not one cm makes")
+        checked.append(FileMove(source, target))
+    return tuple(checked)
+
+
+def _read_files(files: object) -> tuple[FileWrite, ...]:
+    if not isinstance(files, list):
+        raise ValueError("'files' is not a list")
+    checked = []
+    for item in files:
+        if not isinstance(item, dict) or set(item) != {"path", "saved", "written"}:
+            raise ValueError("a written file is not {path, saved, written}")
+        path, saved, written = item["path"], item["saved"], item["written"]
+        if not (isinstance(path, str) and _WRITTEN.fullmatch(path)):
+            raise ValueError(f"the file {path!r} is not one cm writes")
+        if saved is not None and not (isinstance(saved, str) and _SAVED.fullmatch(saved)):
+            raise ValueError(f"{saved!r} is not a file cm keeps")
+        if not (isinstance(written, str) and _SHA256.fullmatch(written)):
+            raise ValueError("'written' is not a SHA-256")
+        checked.append(FileWrite(path, saved, written))
+    return tuple(checked)
+
+
 def undo(book: Book) -> HistoryEntry:
-    """Put back the outline as it was before the last change, and the files that change moved."""
+    """Put back the outline as it was before the last change, and the files that change moved or
+    wrote; as one step with the journal (journal.py), as the change itself was."""
+    from clientmilitant.storage import journal
+
     book.read_bytes()  # a clear error when there is no book at all
     if not history(book):  # checked before the lock too, so that nothing is created
         raise NotFound(NOTHING_TO_UNDO)
     with book.lock():
-        book.sweep_temp_files()
+        current = book.settle()
         entries = history(book)
         if not entries:
             raise NotFound(NOTHING_TO_UNDO)
         entry = entries[-1]
+        _check_trusted(entry)
         data = entry.path.read_bytes()
         book.parse(data)
         _check_unchanged(book, entry)
+        for folder in {move.source.split("/")[0] for move in entry.moves} | ({"removed"} if entry.moves else set()):
+            book.folder(folder)  # a link leading out of the book is never moved through
+        if entry.moves:
+            journal.begin(book, digest(current), entry.moves, back=entry.path.stem)
+            journal.move_back(book, entry.moves)
         for written in entry.files:
             if written.saved:
                 atomic_write(book.root / written.path, (book.history_dir / written.saved).read_bytes())
             else:
                 (book.root / written.path).unlink(missing_ok=True)
         atomic_write(book.outline_path, data)
-        for move in reversed(entry.moves):
-            source, target = book.root / move.source, book.root / move.target
-            if target.exists() and not source.exists():
-                source.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(target, source)
-        _forget(book, entry)
+        forget(book, entry)
+        journal.end(book)
         return entry
+
+
+def _check_trusted(entry: HistoryEntry) -> None:
+    if entry.problem:
+        json_file = display_path(entry.path.with_suffix(".json"))
+        raise BookError(
+            f"{json_file}: not a history entry cm can trust ({entry.problem}); cm undo will not use it",
+            f"remove {display_path(entry.path)} and {json_file} to undo the change before it",
+        )
 
 
 def _check_unchanged(book: Book, entry: HistoryEntry) -> None:

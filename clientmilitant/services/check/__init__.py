@@ -74,6 +74,22 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
     yield from _check_orphans(outline, texts)
     yield from check_links(outline, texts)
     yield from check_content(outline, texts)
+    yield from _check_safety(book, outline, texts)
+
+
+def _check_safety(book: Book, outline: model.Outline, texts: dict[str, str]) -> Iterator[Finding]:
+    """Files outside the book, active HTML, links that exports leave out (check/safety.py)."""
+    from clientmilitant.services.check.safety import problems, state_problems
+
+    numbers = {located.section.id: located.number for located in model.walk(outline)}
+    for level, code, message, hint, file in state_problems(book, set(numbers)):
+        yield Finding(level, code, message, hint, file)
+    for file_id, text in texts.items():
+        if file_id in numbers:
+            for problem in problems(book, text):
+                level, code, message, hint, line, column = problem
+                file = chapter_file(file_id)
+                yield Finding(level, code, message, hint, file, line, column, numbers[file_id], file_id)
 
 
 def _schema_finding(book: Book, error: BookError) -> Finding:

@@ -9,6 +9,7 @@ typed metadata) → `pandoc.run` (one pandoc process, cm's Lua filters) → the 
 from __future__ import annotations
 
 import html
+import json
 import os
 import uuid
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientmilitant.core import chapter_scan, dates, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
+from clientmilitant.services.resources import media_map
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import atomic_write, display_path, inside
 
@@ -29,6 +31,8 @@ PACKAGE = Path(__file__).parent
 DEFAULT_CSS = PACKAGE / "epub.css"
 CHAPTERS_FILTER = PACKAGE / "filters" / "chapters.lua"
 FRENCH_FILTER = PACKAGE / "filters" / "french.lua"
+SAFETY_FILTER = PACKAGE / "filters" / "safety.lua"
+SANDBOXED = ("html", "docx", "markdown")  # see pandoc_arguments
 TOC_DEPTH = 2
 # pandoc's code colours (#60a0b0 on white…) fail WCAG 2.1 AA contrast (Ace: color-contrast); a book's
 # code is quoted text, set in the body's colour.
@@ -90,6 +94,7 @@ def export_book(
     book: Book, options: ExportOptions, progress: Callable[[str], None] = lambda step: None
 ) -> ExportResult:
     """Export the book; nothing is written (output or outline) unless pandoc succeeds."""
+    from clientmilitant.core.untrusted import strip_controls
     from clientmilitant.services.export import assemble, pandoc
     from clientmilitant.services.export import epub as epub_finish
 
@@ -97,6 +102,10 @@ def export_book(
         raise CmError(f"no export format '{options.format}'", f"one of: {', '.join(FORMATS)}")
     progress("reading the book")
     outline = book.load()
+    output = options.output or default_output(book, outline.book.title, options.format)
+    if options.output is None:
+        book.folder("build")  # a build/ leading out of the book is never written through
+    book.refuse_own_file(output)
     exported = assemble.select(outline, assemble.Selection(options.parts, options.refs, options.statuses))
     chapters = {
         entry.located.section.id: book.chapter_text(entry.located.section.id) for entry in exported if entry.full
@@ -116,16 +125,17 @@ def export_book(
     french = options.french_typography and assembly.metadata["lang"].lower().startswith("fr")
     french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
     inputs = [book.outline_path] + [book.root / file for file in assembly.chapter_files]
-    filters = [CHAPTERS_FILTER, FRENCH_FILTER] if french else [CHAPTERS_FILTER]
-    reader = "markdown" if options.french_typography else "markdown-smart"  # --no-french-typography: quotes as typed
-    arguments = ["-f", reader, *(f"--lua-filter={path}" for path in filters)]
-    arguments += ["--resource-path", os.pathsep.join([str(book.root), str(book.chapters_dir)])]
-    arguments += format_arguments(book, outline, options, assembly.depth, inputs)
+    arguments = pandoc_arguments(book, outline, options, assembly.depth, inputs, french)
     program = pandoc.find_pandoc(options.pandoc)
     progress(f"running pandoc ({len(assembly.chapter_files)} chapter files)")
     texts = {f"chapters/{section_id}.md": text for section_id, text in chapters.items() if text}
     env = reproducible_env(inputs)
-    result = pandoc.run(program, arguments, assembly.markdown, env, texts)
+    media = media_map(book, list(texts.values()))
+    if options.format == "html":  # under --sandbox pandoc reads even its stylesheet from the media bag
+        media[str(stylesheet(options.css))] = [str(stylesheet(options.css))] * 2
+    env["CM_MEDIA"] = json.dumps(media)
+    # control characters make ill-formed XHTML: none reaches pandoc (tab and newline kept)
+    result = pandoc.run(program, arguments, strip_controls(assembly.markdown), env, texts)
     data = result.output
     if epub:
         data = epub_finish.finish(data, assembly.metadata["lang"], epub_finish.conforms(images))
@@ -142,7 +152,6 @@ def export_book(
         with book.edit("export: identifier") as change:
             if not change.outline.book.identifier:  # another export may have set one meanwhile: keep it
                 change.outline.book.identifier = new_identifier
-    output = options.output or default_output(book, outline.book.title, options.format)
     progress(f"writing {display_path(output)}")
     try:
         atomic_write(output, data)
@@ -183,6 +192,29 @@ def chapter_warnings(chapters: dict[str, str | None]) -> list[str]:
                 "of the book: a chapter's title is its section's (cm section rename)"
             )
     return warnings
+
+
+def pandoc_arguments(
+    book: Book, outline: model.Outline, options: ExportOptions, depth: int, inputs: list[Path], french: bool
+) -> list[str]:
+    """The filters, the sandbox and the format's options.
+
+    Every export but the Markdown manuscript goes through filters/safety.lua (no active content, no
+    file from outside the book). pandoc runs with --sandbox (it reads no file but those it is
+    given, fetches nothing) for html, docx and markdown. Not for EPUB: pandoc 3.9 refuses its own
+    --css and --epub-cover-image under --sandbox; nor for PDF, whose Typst template pandoc reads:
+    there safety.lua is the guarantee (every image it lets through is already in the media bag, no
+    raw HTML is left for a writer to fetch from), and typst reads only inside the book's folder."""
+    filters = [CHAPTERS_FILTER]
+    if options.format != "markdown":
+        filters.append(SAFETY_FILTER)
+    if french:
+        filters.append(FRENCH_FILTER)
+    reader = "markdown" if options.french_typography else "markdown-smart"  # --no-french-typography: quotes as typed
+    arguments = ["-f", reader, *(f"--lua-filter={path}" for path in filters)]
+    if options.format in SANDBOXED:
+        arguments.append("--sandbox")
+    return arguments + format_arguments(book, outline, options, depth, inputs)
 
 
 def format_arguments(

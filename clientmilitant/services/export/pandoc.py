@@ -69,7 +69,7 @@ def run(pandoc: str, arguments: list[str], document: str, env: dict[str, str], c
     except OSError as error:
         raise Failed(f"cannot run pandoc ({pandoc}): {error.strerror}") from None
     stderr = process.stderr.decode("utf-8", "replace")
-    messages = [place_resource(message, chapters) for message in read_messages(stderr)]
+    messages = [place_resource(message, chapters) for message in read_messages(stderr, chapters)]
     if process.returncode != 0:
         raise Failed(place_resource(failure_message(stderr, process.returncode), chapters))
     return Run(process.stdout, messages)
@@ -86,27 +86,37 @@ def convert_text(text: str, to: str, source_format: str, what: str) -> str:
         raise Failed(f"pandoc could not convert {what}: {error}") from None
 
 
-def place_resource(message: str, chapters: dict[str, str]) -> str:
-    """`Could not fetch resource images/logo.png` → `chapters/web20.md:5: Could not fetch…`."""
-    found = _RESOURCE.search(message)
-    if not found or message.startswith("chapters/"):
-        return message
+def in_chapter(needle: str, message: str, chapters: dict[str, str]) -> str:
+    """`message` after `file:line: ` of the first chapter holding `needle`."""
     for file, text in chapters.items():
-        at = text.find(found[1])
+        at = text.find(needle) if needle else -1
         if at >= 0:
             return f"{file}:{text.count(chr(10), 0, at) + 1}: {message}"
     return message
 
 
-def read_messages(stderr: str) -> list[str]:
+def place_resource(message: str, chapters: dict[str, str]) -> str:
+    """`Could not fetch resource images/logo.png` → `chapters/web20.md:5: Could not fetch…`."""
+    found = _RESOURCE.search(message)
+    if not found or message.startswith("chapters/"):
+        return message
+    return in_chapter(found[1], message, chapters)
+
+
+def read_messages(stderr: str, chapters: dict[str, str] | None = None) -> list[str]:
     """pandoc's warnings, each with the chapter file it concerns.
 
     filters/chapters.lua writes `cm-chapter <file>` before reading a chapter and `cm-chapter-end`
-    after; a warning in between is about that file, and its line numbers count from the file's top."""
+    after; a warning in between is about that file, and its line numbers count from the file's top.
+    filters/safety.lua writes `cm-unsafe <text> <message>` for what it leaves out: the chapter
+    holding that text, and its line, are put before the message."""
     messages: list[str] = []
     chapter = None
     for line in stderr.splitlines():
-        if line.startswith("cm-chapter\t"):
+        if line.startswith("cm-unsafe\t"):
+            _, needle, text = (line.split("\t", 2) + ["", ""])[:3]
+            messages.append(in_chapter(needle, text, chapters or {}))
+        elif line.startswith("cm-chapter\t"):
             chapter = line.split("\t", 1)[1]
         elif line == "cm-chapter-end":
             chapter = None

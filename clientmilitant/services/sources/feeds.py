@@ -7,8 +7,7 @@ posts. HTML bodies become Markdown through pandoc (posts.html_to_markdown).
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
+from clientmilitant.core import urls
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment
@@ -59,7 +58,7 @@ def parse_feed(data: bytes, filename: str) -> list[Post]:
         line = getattr(error, "getLineNumber", lambda: None)()
         where = f"{filename}:{line}" if line else filename
         raise BookError(f"{where}: not a feed cm can read: {error}")
-    site = urlsplit(parsed.feed.get("link", "")).netloc
+    site = urls.site(parsed.feed.get("link", ""))
     entries = list(parsed.entries)
     kinds = [_kind(e) for e in entries]
     is_blogger = any(k is not None for k in kinds)
@@ -77,7 +76,7 @@ def parse_feed(data: bytes, filename: str) -> list[Post]:
             where=f"{filename}: entry {number}",
             author=entry.get("author", ""),
             url=url,
-            site=urlsplit(url).netloc or site,
+            site=urls.site(url) or site,
         )
         posts[entry.get("id", url or str(number))] = post
         ordered.append(post)

@@ -27,14 +27,14 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
 
-from clientmilitant.core import model
+from clientmilitant.core import model, urls
 from clientmilitant.core.dates import normalize_date
 from clientmilitant.core.errors import BookError, CmError, NotFound
 from clientmilitant.core.posts import Comment
 from clientmilitant.core.text import fold
-from clientmilitant.services.sources.posts import Post
+from clientmilitant.core.urls import host, normalize_url, url_slug
+from clientmilitant.services.sources.posts import Post, without_controls
 from clientmilitant.storage.archive import Archive, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import display_path
@@ -148,7 +148,7 @@ def read_posts(path: Path) -> tuple[str, list[Post]]:
         posts = parse_dump(_decode(data, filename), filename)
     if not posts:
         raise NotFound(f"{filename}: no post found in this {FORMAT_NAMES[kind]}")
-    return kind, posts
+    return kind, [without_controls(post) for post in posts]
 
 
 def _known_posts(book: Book) -> list[Post]:
@@ -195,7 +195,7 @@ def gather(book: Book, paths: list[Path], defaults: Defaults) -> tuple[list[tupl
         untitled[0].date = untitled[0].date or normalize_date(defaults.date or "")[:10]
     for post in posts:
         post.author = post.author or (defaults.author or "")
-        post.site = post.site or (defaults.site or "") or urlsplit(post.url).netloc
+        post.site = post.site or (defaults.site or "") or urls.site(post.url)
     return files, posts
 
 
@@ -204,18 +204,6 @@ def gather(book: Book, paths: list[Path], defaults: Defaults) -> tuple[list[tupl
 
 # The matching below compares every post with every registered source: keys are computed once per
 # distinct text, not once per comparison (1,000 posts × 1,000 sources).
-@functools.cache
-def normalize_url(url: str) -> str:
-    parts = urlsplit(url.strip())
-    host = parts.netloc.lower().removeprefix("www.")
-    return f"{host}{parts.path.rstrip('/')}" + (f"?{parts.query}" if parts.query else "")
-
-
-@functools.cache
-def _host(url: str) -> str:
-    return urlsplit(url).netloc.lower().removeprefix("www.")
-
-
 @functools.cache
 def _title_key(title: str) -> str:
     return " ".join(fold(title).split())
@@ -230,18 +218,6 @@ def _dates_agree(registered: str, post: str) -> bool:
     if not registered or not post:
         return registered == post
     return post.startswith(registered) or registered.startswith(post)
-
-
-_URL_SLUG = re.compile(r"/(\d{4})/(\d{2})/(?:\d{2}/)?([^/]+?)(?:\.html?|\.php)?/?$")
-
-
-@functools.cache
-def url_slug(url: str) -> tuple[str, str] | None:
-    """`('2007-12', 'le-modle-radio')` for `…/jb/2007/12/le-modle-radio.html`."""
-    match = _URL_SLUG.search(urlsplit(url).path)
-    if not match:
-        return None
-    return f"{match[1]}-{match[2]}", match[3].lower()
 
 
 def _collapse(slug: str) -> str:
@@ -285,7 +261,7 @@ def find_match(outline: model.Outline, post: Post, archived: dict[str, str]) -> 
                 continue
             if source.id in archived and not _same_title(archived[source.id], post.title):
                 continue  # its archive holds another post
-            if post.url and _host(post.url) != _host(source.url):  # the post has its own, other address
+            if post.url and host(post.url) != host(source.url):  # the post has its own, other address
                 continue
             found = url_slug(source.url) if source.url else None
             if found and found[0] == post.date[:7] and slug_matches(found[1], post.title):

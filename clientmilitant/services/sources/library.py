@@ -6,18 +6,18 @@ objects they changed, and never print.
 
 from __future__ import annotations
 
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from clientmilitant.core import model
+from clientmilitant.core import model, urls
 from clientmilitant.core.dates import normalize_date
 from clientmilitant.core.errors import BookError, CmError, NotFound, Refused
+from clientmilitant.core.urls import is_web, normalize_url, url_slug
 from clientmilitant.storage.archive import Archive, archive_path, archived_ids, read_archive, write_archive
 from clientmilitant.storage.book import Book, FileMove
-from clientmilitant.storage.files import display_path
+from clientmilitant.storage.files import display_path, inside
 
 SCHEMA_VERSION = 1
 
@@ -69,8 +69,6 @@ def show_source(book: Book, source_id: str) -> dict[str, Any]:
 def _default_id(title: str, url: str) -> str:
     if title:
         return model.slugify(title)
-    from clientmilitant.services.sources.importer import url_slug
-
     found = url_slug(url) if url else None
     if found:
         return model.slugify(found[1])
@@ -110,15 +108,14 @@ def add_source(
     source_id: str | None = None,
 ) -> tuple[model.Source, bool, list[model.Located]]:
     """Register a source (archived when --file gives its text) and link it to sections."""
-    from clientmilitant.services.sources.importer import normalize_url
-
     url, title = url.strip(), " ".join(title.split())
     if not (url or title or file):
         raise CmError("give the post's URL, its --title or its --file")
-    if url and not urlsplit(url).scheme.startswith("http"):
+    if url and not is_web(url):
         raise CmError(f"'{url}' is not a web address", "give a URL starting with http:// or https://")
     date = normalize_date(date)
     text = read_post_file(file) if file is not None else None
+    book.folder("sources")  # checked before the lock: a refusal creates nothing
     with book.edit(f"source add {url or title or file}") as change:
         outline = change.outline
         if url:
@@ -130,7 +127,7 @@ def add_source(
             source_id = model.unique_id(_default_id(title, url), taken)
         else:
             model.check_new_id(source_id, taken, "source")
-        source = model.Source(source_id, url, title, author.strip(), date, site.strip() or urlsplit(url).netloc)
+        source = model.Source(source_id, url, title, author.strip(), date, site.strip() or urls.site(url))
         outline.sources.append(source)
         linked = [model.link_source(outline, source_id, ref)[0] for ref in links or []]
         if text is not None:
@@ -170,6 +167,8 @@ def remove_source(
     """Take a source out of the registry; refused while sections link it, unless `force`.
 
     Its archive is never deleted: it moves to removed/sources/, and `cm undo` brings it back."""
+    book.folder("sources")
+    book.folder("removed")
     with book.edit(f"source remove {source_id}") as change:
         outline = change.outline
         source = model.find_source(outline, source_id)
@@ -182,11 +181,7 @@ def remove_source(
         outline.sources.remove(source)
         move = _aside_move(book, source_id)
         if move is not None:
-            change.moves.append(move)
-    if move is not None:  # after the registry is saved: a kill in between leaves the archive in place
-        target = book.root / move.target
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(book.root / move.source, target)
+            change.moves.append(move)  # moved with the commit, as one step (storage/journal.py)
     return source, citing, move
 
 
@@ -195,6 +190,9 @@ def _aside_move(book: Book, source_id: str) -> FileMove | None:
     path = archive_path(book, source_id)
     if not path.exists():
         return None
+    book.folder("sources")  # never pull a file in from outside the book, nor push one out
+    book.folder("removed")
+    inside(book.sources_dir, path, "this archived post")
     folder = book.removed_dir / "sources"
     target, n = folder / f"{source_id}.md", 2
     while target.exists():

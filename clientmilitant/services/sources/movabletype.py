@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
+from clientmilitant.core import urls
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment
@@ -152,7 +152,7 @@ def parse_movabletype(text: str, filename: str) -> list[Post]:
             where=f"{filename}:{entry.line}",
             author=entry.keys.get("AUTHOR", ""),
             url=url,
-            site=urlsplit(url).netloc,
+            site=urls.site(url),
         )
         for keys, lines in entry.comments:
             text = next(texts)

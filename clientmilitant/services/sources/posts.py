@@ -6,6 +6,7 @@ export/pandoc.py: all the bodies of a file go through one pandoc run.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import secrets
 from dataclasses import dataclass, field
@@ -74,3 +75,18 @@ def text_to_markdown(lines: list[str]) -> str:
     while result and result[-1] == "":
         result.pop()
     return "\n".join(result)
+
+
+def without_controls(post: Post) -> Post:
+    """A post without control characters or bidi overrides: a feed's title must not drive the
+    terminal (`\\x1b]0;…` sets its title) nor make an export ill-formed XHTML."""
+    from clientmilitant.core.untrusted import strip_controls as clean
+
+    comments = [
+        dataclasses.replace(c, author=clean(c.author), date=clean(c.date), text=clean(c.text)) for c in post.comments
+    ]
+    return dataclasses.replace(
+        post,
+        title=clean(post.title), date=clean(post.date), text=clean(post.text), author=clean(post.author),
+        url=clean(post.url), site=clean(post.site), comments=comments,
+    )  # fmt: skip

@@ -7,9 +7,9 @@ expat refuses entity expansion bombs, and the file is never fetched from the net
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from clientmilitant.core import urls
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment
@@ -48,7 +48,7 @@ def parse_wxr(root: ElementTree.Element, filename: str) -> list[Post]:
     if ns is None:
         raise BookError(f"{filename}: not a WordPress export (no wp: fields)")
     channel = root.find("channel")
-    site = urlsplit(channel.findtext("link", "") if channel is not None else "").netloc
+    site = urls.site(channel.findtext("link", "") if channel is not None else "")
     items = []
     for number, item in enumerate(root.iter("item"), start=1):
         if item.findtext(_wp("post_type", ns), "post") != "post":
@@ -81,7 +81,7 @@ def parse_wxr(root: ElementTree.Element, filename: str) -> list[Post]:
             where=f"{filename}: item {number}",
             author=item.findtext(DC_CREATOR, ""),
             url=url,
-            site=urlsplit(url).netloc or site,
+            site=urls.site(url) or site,
         )
         for element in comments:
             post.comments.append(

@@ -1,0 +1,148 @@
+"""Text that comes from outside — chapters, imported posts and feeds: control characters, links, raw HTML.
+
+Pure functions. The export's own guarantee lies in filters/safety.lua (pandoc's AST, not text);
+these find the same things in a chapter's text so that `cm check` can name file and line, and
+keep control characters away from the terminal and from every file cm writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from clientmilitant.core.words import blank_out_unread
+
+# C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
+_CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)])
+_BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_STRIP = str.maketrans("", "", _CONTROLS + _BIDI)
+_STRIP_KEEP_CR = str.maketrans("", "", _CONTROLS.replace("\r", "") + _BIDI)
+_SHOWN = re.compile(f"[{re.escape(_CONTROLS + _BIDI)}]")
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+ACTIVE_TAGS = frozenset(
+    "script iframe frame frameset object embed applet form input button textarea select style link meta base svg math"
+    .split()
+)  # fmt: skip
+URL_ATTRIBUTES = frozenset("href src action formaction data poster background xlink:href srcset cite".split())
+_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
+_MD_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
+_MD_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
+_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
+
+
+def strip_controls(text: str, keep_cr: bool = False) -> str:
+    """`text` without control characters (tab and newline kept; carriage return when asked) or bidi overrides."""
+    return text.translate(_STRIP_KEEP_CR if keep_cr else _STRIP)
+
+
+def has_controls(text: str) -> bool:
+    return bool(_SHOWN.search(text))
+
+
+def escape_controls(text: str, keep: str = "\n\t") -> str:
+    """Control characters and bidi overrides shown as `\\x1b`, `\\u202e`: what a terminal may print."""
+
+    def shown(match: re.Match) -> str:
+        char = match[0]
+        if char in keep:
+            return char
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _SHOWN.sub(shown, text)
+
+
+_TERMINAL = re.compile(f"(\x1b\\[[0-9;]*m)|[{re.escape(_CONTROLS.replace(chr(9), '').replace(chr(10), '') + _BIDI)}]")
+
+
+def escape_terminal(text: str) -> str:
+    """`escape_controls` for a terminal stream, except the colour codes (ESC [ … m) cm's renderer writes."""
+    if not _TERMINAL.search(text):
+        return text
+
+    def shown(match: re.Match) -> str:
+        if match[1]:
+            return match[1]
+        char = match[0]
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return _TERMINAL.sub(shown, text)
+
+
+def scheme(url: str) -> str | None:
+    """`https` for `https://…`; None for a path or an anchor."""
+    found = _SCHEME.match(url)
+    if not found or len(found[1]) == 1:  # C:\… is a Windows path, not a scheme
+        return None
+    return found[1].lower()
+
+
+def link_allowed(url: str) -> bool:
+    """A link that survives an export: an anchor in the book, or http, https, mailto."""
+    return url.startswith("#") or scheme(url) in SAFE_SCHEMES
+
+
+def is_local_path(target: str) -> bool:
+    """A relative path that may name a file of the book (a URL or an absolute path never does)."""
+    return bool(target) and scheme(target) is None and not target.startswith(("/", "\\")) and ":" not in target[:3]
+
+
+@dataclass(frozen=True)
+class Found:
+    """Something in a chapter's text: where (1-based line and column), what, and its kind."""
+
+    line: int
+    column: int
+    kind: str  # resource | link | reference | tag | attribute | url
+    value: str
+
+
+def _place(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def scan(text: str) -> Iterator[Found]:
+    """Images and links of the Markdown, and raw HTML tags, attributes and URLs, in order of appearance."""
+    visible = blank_out_unread(text)  # code and comments reach no reader
+    found: list[Found] = []
+    for pattern, kind in ((_MD_IMAGE, "resource"), (_MD_LINK, "link"), (_MD_REFERENCE, "reference")):
+        for match in pattern.finditer(visible):
+            found.append(Found(*_place(visible, match.start(1)), kind, match[1]))
+    parser = _tags_parser()
+    try:
+        parser.feed(visible)
+        parser.close()
+    except Exception:  # noqa: BLE001 — html.parser gives up on some garbage: what it saw is kept
+        pass
+    found.extend(parser.found)
+    return iter(sorted(found, key=lambda f: (f.line, f.column)))
+
+
+def _tags_parser():
+    """An HTML parser noting each tag, attribute that runs code, and URL (html.parser loaded only here)."""
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        """Raw HTML in a chapter: each tag, each attribute that runs code, each URL it names."""
+
+        def __init__(self) -> None:
+            super().__init__(convert_charrefs=True)
+            self.found: list[Found] = []
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            line, column = self.getpos()
+            column += 1
+            if tag in ACTIVE_TAGS:
+                self.found.append(Found(line, column, "tag", tag))
+            for name, value in attrs:
+                if name.startswith("on"):
+                    self.found.append(Found(line, column, "attribute", name))
+                elif name in URL_ATTRIBUTES and value:
+                    kind = "resource" if name in ("src", "data", "poster", "background", "srcset") else "url"
+                    self.found.append(Found(line, column, kind, value.strip()))
+
+        handle_startendtag = handle_starttag
+
+    return Tags()
