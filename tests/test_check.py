@@ -12,7 +12,7 @@ from conftest import Cm, snapshot
 
 from clientmilitant.services.check import pandoc_identifier
 
-FINDING_KEYS = {"level", "code", "message", "hint", "file", "line", "column", "number", "id"}
+FINDING_KEYS = {"level", "code", "message", "hint", "file", "line", "column", "number", "id", "rule"}
 
 
 def check_json(cm) -> tuple[int, dict]:

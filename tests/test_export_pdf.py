@@ -31,7 +31,7 @@ BOOKMARKS = [  # the export-book fixture's parts and chapters, in outline order,
     (2, "2.1.1 Le grand chambardement des réseaux sociaux"),
     (1, "2.2 Le boycott, arme du client"),
     (0, "3 Pour les entreprises"),
-    (0, "Sources"),
+    (0, "Sources et crédits"),
 ]
 LETTERS = "ABCDEFGHIJKL"
 FILLER = (

@@ -1,4 +1,4 @@
-"""French typography: clientmilitant/services/export/filters/french.lua, run by the pandoc that pypandoc-binary installs.
+"""French typography: services/export/filters/french.lua (and french_words.lua), run by pypandoc-binary's pandoc.
 
 Each case runs pandoc (its explicit binary, in a subprocess) with the filter on a small Markdown
 input and compares the text of the result character by character: U+202F (narrow no-break space),
@@ -64,6 +64,8 @@ def inline_text(inlines: list) -> str:
             out.append("<Note>")
         elif tag == "Quoted":
             out.append(f"<{content[0]['t']}:{inline_text(content[1])}>")
+        elif tag == "Superscript":
+            out.append(f"<sup:{inline_text(content)}>")
         elif tag in ("Span", "Cite"):
             out.append(inline_text(content[1]))
         else:  # Emph, Strong, …
@@ -161,6 +163,131 @@ CASES = [
     ("a \\\\ b : c", f"a \\ b{NBSP}: c"),
 ]
 
+# The rest of the rules (filters/french_words.lua), from the Lexique des règles typographiques en
+# usage à l'Imprimerie nationale. Superscripts are pandoc Superscript elements, shown <sup:…>.
+CASES += [
+    # no space before . , ) … nor after ( — typed ordinary or no-break (issue 15: « réunions . »)
+    ("réunions . Puis", "réunions. Puis"),
+    ("un mot , un autre", "un mot, un autre"),
+    ("a , b , c", "a, b, c"),
+    ("fin .", "fin."),
+    ("( voir plus loin )", "(voir plus loin)"),
+    ("la page ( 12 )", "la page (12)"),
+    ("et puis …", "et puis…"),
+    ("et puis ...", "et puis…"),
+    (f"réunions{NBSP}.", "réunions."),
+    (f"un mot{NNBSP}, un autre", "un mot, un autre"),
+    ("le domaine .fr reste", "le domaine .fr reste"),
+    ("il a dit .NET", "il a dit .NET"),
+    # after ; : ! ? a quotation opens with an ordinary space (issue 15: « dit :«nous »)
+    ('dit:"nous…"', f"dit{NBSP}: «{NNBSP}nous…{NNBSP}»"),
+    ('dit :"nous"', f"dit{NBSP}: «{NNBSP}nous{NNBSP}»"),
+    ("dit :«nous»", f"dit{NBSP}: «{NNBSP}nous{NNBSP}»"),
+    ("dit:«nous»", f"dit{NBSP}: «{NNBSP}nous{NNBSP}»"),
+    ('Question?"Oui"', f"Question{NNBSP}? «{NNBSP}Oui{NNBSP}»"),
+    ("Attention!«Non»", f"Attention{NNBSP}! «{NNBSP}Non{NNBSP}»"),
+    # ordinals and centuries in superscript (issue 15: 1er, XIXe were not)
+    ("le 1er janvier", "le 1<sup:er> janvier"),
+    ("la 1re fois", "la 1<sup:re> fois"),
+    ("la 1ère fois", "la 1<sup:re> fois"),
+    ("la 1ere fois", "la 1<sup:re> fois"),
+    ("les 1ers clients", "les 1<sup:ers> clients"),
+    ("les 1res places", "les 1<sup:res> places"),
+    ("les 1ères places", "les 1<sup:res> places"),
+    ("le 2e jour", "le 2<sup:e> jour"),
+    ("le 2ème jour", "le 2<sup:e> jour"),
+    ("le 2ième jour", "le 2<sup:e> jour"),
+    ("le 2nd jour", "le 2<sup:nd> jour"),
+    ("la 2nde fois", "la 2<sup:nde> fois"),
+    ("le 2d acte", "le 2<sup:d> acte"),
+    ("la 2de fois", "la 2<sup:de> fois"),
+    ("les 3es places", "les 3<sup:es> places"),
+    ("les 3èmes places", "les 3<sup:es> places"),
+    ("le 21e siècle", "le 21<sup:e> siècle"),
+    ("le 100e client", "le 100<sup:e> client"),
+    ("au XIXe siècle", "au XIX<sup:e> siècle"),
+    ("au XXème siècle", "au XX<sup:e> siècle"),
+    ("au XXIe siècle, enfin", "au XXI<sup:e> siècle, enfin"),
+    ("le IIe siècle", "le II<sup:e> siècle"),
+    ("François Ier", "François I<sup:er>"),
+    ("la Ve République", "la V<sup:e> République"),
+    ("au (XIXe) siècle", "au (XIX<sup:e>) siècle"),
+    ("le XIXe.", "le XIX<sup:e>."),
+    ("au 3e, puis", "au 3<sup:e>, puis"),
+    ("le *1er* prix", "le 1<sup:er> prix"),
+    ("en 3D", "en 3D"),
+    ("un 4x4 rouge", "un 4x4 rouge"),
+    ("un MP3", "un MP3"),
+    ("Ce jour-là", "Ce jour-là"),
+    ("Xerox et Iéna", "Xerox et Iéna"),
+    ("VIVE le roi", "VIVE le roi"),
+    ("le 1e", "le 1e"),
+    # numbers: groups of three with U+202F from five digits on (issue 15: 12000)
+    ("12000 clients", f"12{NNBSP}000 clients"),
+    ("100000 ventes", f"100{NNBSP}000 ventes"),
+    ("1234567 habitants", f"1{NNBSP}234{NNBSP}567 habitants"),
+    ("12 000 clients", f"12{NNBSP}000 clients"),
+    ("1 234 567 habitants", f"1{NNBSP}234{NNBSP}567 habitants"),
+    (f"12{NBSP}000 clients", f"12{NBSP}000 clients"),
+    ("12000,50 euros", f"12{NNBSP}000,50 euros"),
+    ("soit (12000) clients", f"soit (12{NNBSP}000) clients"),
+    ("soit 12000.", f"soit 12{NNBSP}000."),
+    ("en 2007", "en 2007"),
+    ("en 2007 et 2008", "en 2007 et 2008"),
+    ("1000 clients", "1000 clients"),
+    ("75001 Paris", "75001 Paris"),
+    ("0612345678", "0612345678"),
+    ("3,14159", "3,14159"),
+    ("le 12 mai", "le 12 mai"),
+    # per cent and units with a no-break space, typed or not (issue 15: 3,5 % breakable)
+    ("3,5 %", f"3,5{NBSP}%"),
+    ("3,5%", f"3,5{NBSP}%"),
+    (f"3,5{NNBSP}%", f"3,5{NBSP}%"),
+    ("50 % des clients", f"50{NBSP}% des clients"),
+    ("50% des clients", f"50{NBSP}% des clients"),
+    ("2 ‰", f"2{NBSP}‰"),
+    ("2‰", f"2{NBSP}‰"),
+    ("10 € par mois", f"10{NBSP}€ par mois"),
+    ("10€ par mois", f"10{NBSP}€ par mois"),
+    ("100 $", f"100{NBSP}$"),
+    ("20 km à pied", f"20{NBSP}km à pied"),
+    ("5 kg", f"5{NBSP}kg"),
+    ("5 m.", f"5{NBSP}m."),
+    ("3 km, puis", f"3{NBSP}km, puis"),
+    ("30 min", f"30{NBSP}min"),
+    ("25 °C", f"25{NBSP}°C"),
+    ("4 Go de mémoire", f"4{NBSP}Go de mémoire"),
+    ("12000 km", f"12{NNBSP}000{NBSP}km"),
+    ("12 a été", "12 a été"),
+    ("3 l'ont vu", "3 l’ont vu"),
+    ("3 ont dit", "3 ont dit"),
+    # hours
+    ("10 h 30", f"10{NBSP}h{NBSP}30"),
+    ("à 8 h précises", f"à 8{NBSP}h précises"),
+    ("de 9 h à 18 h.", f"de 9{NBSP}h à 18{NBSP}h."),
+    # after p. and n°
+    ("voir p. 12", f"voir p.{NBSP}12"),
+    ("pp. 12-14", f"pp.{NBSP}12-14"),
+    ("le n° 5", f"le n°{NBSP}5"),
+    ("le n°5", f"le n°{NBSP}5"),
+    ("le N° 5", f"le N°{NBSP}5"),
+    # apostrophes and ellipses
+    ("aujourd'hui", "aujourd’hui"),
+    ("qu'il", "qu’il"),
+    ("l'État", "l’État"),
+    ("Et puis...", "Et puis…"),
+    ("Et puis... rien", "Et puis… rien"),
+    # never in code, math, raw HTML, URLs, e-mail addresses, nor another language
+    ("`12000 ; 1er`", "<Code:12000 ; 1er>"),
+    ("$12000 1er$", "<Math:12000 1er>"),
+    ("<http://x.org/12000/1er>", "<Link:http://x.org/12000/1er|http://x.org/12000/1er>"),
+    ("<jean.1er@x.org>", "<Link:jean.1er@x.org|mailto:jean.1er@x.org>"),
+    ("<b>12000</b>", f"<RawInline:<b>>12{NNBSP}000<RawInline:</b>>"),
+    ("[12000 the 1st , 3 %]{lang=en}", "12000 the 1st , 3 %"),
+    ("[le 1er, 12000]{lang=fr-CA}", f"le 1<sup:er>, 12{NNBSP}000"),
+    ("[les 12000 liens](http://x.org/12000)", f"<Link:les 12{NNBSP}000 liens|http://x.org/12000>"),
+]
+
 UNTOUCHED = [
     # times, ratios, addresses: a mark glued to what follows is not punctuation
     "à 14:22 précises",
@@ -175,6 +302,10 @@ UNTOUCHED = [
     # typed curly quotes are the author's own choice
     "le “client” roi",
 ]
+
+
+def test_the_table_has_at_least_150_cases() -> None:
+    assert len(CASES) + len(UNTOUCHED) >= 150
 
 
 @pytest.mark.parametrize(("markdown", "expected"), CASES, ids=[case[0] for case in CASES])
@@ -279,8 +410,12 @@ def test_running_twice_changes_nothing_more(markdown: str) -> None:
 
 
 def normalized(text: str) -> str:
-    """The text without any space and with every quotation mark alike: what the filter may not change."""
-    text = re.sub(r"[\s\u00a0\u202f]", "", text)
+    """The text without any space, with every quotation mark alike and ordinals as the Imprimerie
+    nationale spells them (2ème → 2e, superscript or not): what the filter may not change."""
+    text = re.sub(r"[\s\u00a0\u202f^]", "", text)
+    text = re.sub(r"(?<=[\dIVX])\((e|es|er|re|ers|res|nde?s?|de?s?)\)", r"\1", text)  # plain's superscript
+    text = re.sub(r"(?<=[\dIVX])(?:i?ème|eme)", "e", text)
+    text = re.sub(r"(?<=1)è?re", "re", text)
     return text.translate(str.maketrans({"«": '"', "»": '"', "“": '"', "”": '"'}))
 
 
@@ -309,7 +444,8 @@ def test_the_authors_blog_posts() -> None:
 
 
 def test_the_filter_changes_only_spaces_and_quotes() -> None:
-    """On all the author's sample text: the words and marks are the same, only spaces and quotes move."""
+    """On all the author's sample text: the words and marks are the same, only spaces and quotes move
+    (and ordinals are spelled `XXe`, not `XXème`)."""
     markdown = "\n\n".join(
         (SAMPLES / name).read_text(encoding="utf-8") for name in ("blog-jbp-2007-12.txt", "plan-post-with-comments.txt")
     )
@@ -332,9 +468,50 @@ def test_cm_export_html_sets_french_spaces(cm, small_book: Path) -> None:
     assert f"Le client dit{NBSP}: «{NNBSP}Vraiment{NNBSP}?{NNBSP}»" in html
     assert f"devient discussion{NBSP}: il s’exprime" in html
     assert f"du «{NNBSP}client militant{NNBSP}» à 14:22, voir" in html
-    assert '<a href="http://x.org/a?b=c" class="uri">http://x.org/a?b=c</a> ;-)' in html
+    # the address may break after its `/` (U+200B), never right after http://
+    assert '<a href="http://x.org/a?b=c" class="uri">http://x.org/\u200ba?b=c</a> ;-)' in html
 
     cm("export", "html", "--no-french-typography", "-o", "build/brut.html").ok()
     plain = (small_book / "build" / "brut.html").read_text(encoding="utf-8")
     assert "Le client dit : « Vraiment ? »" in plain
     assert NNBSP not in plain
+
+
+def test_no_french_typography_leaves_quotes_apostrophes_and_numbers_as_typed(cm, small_book: Path) -> None:
+    """Its help says « leave spaces and quotes as typed »: quotes were still curled (into English “ ”)."""
+    chapter = small_book / "chapters" / "web20.md"
+    added = '\nIl parle du "client militant" et de l\'entreprise... au XIXe siècle, 12000 fois, 3,5 %.\n'
+    chapter.write_text(chapter.read_text(encoding="utf-8") + added, encoding="utf-8")
+    cm("export", "html", "--no-french-typography", "-o", "build/brut.html").ok()
+    html = (small_book / "build" / "brut.html").read_text(encoding="utf-8")
+    text = " ".join(html.split())
+    assert (
+        "Il parle du &quot;client militant&quot; et de l&#39;entreprise... au XIXe siècle, 12000 fois, 3,5 %." in text
+    )
+    cm("export", "html", "-o", "build/livre.html").ok()
+    html = re.sub(r"[ \n]+", " ", (small_book / "build" / "livre.html").read_text(encoding="utf-8"))
+    assert (
+        f"Il parle du «{NNBSP}client militant{NNBSP}» et de l’entreprise… au XIX<sup>e</sup> siècle, "
+        f"12{NNBSP}000 fois, 3,5{NBSP}%." in html
+    )
+
+
+def test_an_english_book_gets_english_rules(cm, small_book: Path) -> None:
+    """The book's lang decides: English quotes “ ”, no French spaces, no French superscripts."""
+    cm("book", "set", "lang", "en-GB").ok()
+    chapter = small_book / "chapters" / "web20.md"
+    chapter.write_text('He said: "really?" It\'s the 1st time, 12000 times.\n', encoding="utf-8")
+    cm("export", "html", "-o", "build/book.html").ok()
+    html = (small_book / "build" / "book.html").read_text(encoding="utf-8")
+    assert "He said: “really?” It’s the 1st time, 12000 times." in html
+    assert NNBSP not in html and NBSP not in html
+
+
+def test_bare_urls_become_links_that_break_after_their_slashes(cm, small_book: Path) -> None:
+    """A bare URL was plain text, unbreakable: a justified line opened rivers around it."""
+    chapter = small_book / "chapters" / "web20.md"
+    chapter.write_text("Voir http://jbp.typepad.com/jb/2007/11/labsence-de-fro.html pour la suite.\n", encoding="utf-8")
+    cm("export", "html", "-o", "build/livre.html").ok()
+    html = (small_book / "build" / "livre.html").read_text(encoding="utf-8")
+    shown = "http://jbp.typepad.com/\u200bjb/\u200b2007/\u200b11/\u200blabsence-de-fro.html"
+    assert f'<a href="http://jbp.typepad.com/jb/2007/11/labsence-de-fro.html" class="uri">{shown}</a>' in html

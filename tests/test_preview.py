@@ -152,7 +152,8 @@ def test_the_navigation_pane_shows_the_plan_and_its_links_lead_to_sections(previ
     page.wait_for_function("location.hash === '#reseaux'")
     heading = page.locator("h3#reseaux")
     assert "Le grand chambardement" in heading.inner_text()
-    assert heading.evaluate("e => { const r = e.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight }")
+    # the browser scrolls to a whole pixel: a heading laid out at 1780.44 px shows at top -0.44
+    assert heading.evaluate("e => { const r = e.getBoundingClientRect(); return r.top > -1 && r.top < innerHeight }")
 
 
 def test_the_margin_shows_sources_feedback_and_check_findings(book: Path, browser) -> None:

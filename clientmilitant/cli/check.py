@@ -20,7 +20,9 @@ def check(as_json: bool = JSON_OPTION) -> None:
     from the registry, links to a #id that does not exist, a missing cover, a chapter file
     leading outside chapters/, a chapter that is not UTF-8. Warnings (exit status 0): chapter
     files no section owns, drafted sections without text, sources linked nowhere, a book without
-    a title, chapters over 150% of their target, a heading whose {#id} is a section's id.
+    a title, chapters over 150% of their target, a heading whose {#id} is a section's id; text that
+    still speaks like a blog (rules in voice_rules.toml, switched off or extended in outline.yaml's
+    `lint:`), passages of 25 words or more shared by two chapters, quotes without an author.
 
     Example: cm check --json | jq '.findings[] | select(.level == "error")'
     """
@@ -43,9 +45,8 @@ def show_report(report: Report) -> None:
         style = LEVEL_STYLES[finding.level]
         head = f"[bold]{escape(finding.place)}[/bold]: " if finding.place else ""
         section = f"{escape(finding.section)}: " if finding.section else ""
-        line = (
-            f"{head}[{style}]{finding.level}[/{style}] [dim]\\[{finding.code}][/dim] {section}{escape(finding.message)}"
-        )
+        code = f"{finding.code}:{finding.rule}" if finding.rule else finding.code
+        line = f"{head}[{style}]{finding.level}[/{style}] [dim]\\[{code}][/dim] {section}{escape(finding.message)}"
         out.print(line, soft_wrap=True)  # one finding, one line: grep and editors read it whole
         out.print(f"    → {escape(finding.hint)}", style="dim", soft_wrap=True)
     errors, warnings = len(report.errors), len(report.warnings)

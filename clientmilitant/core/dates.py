@@ -119,3 +119,35 @@ def is_date_header(line: str) -> str | None:
         return None
     iso = parse_date(line)
     return iso if iso and len(iso) == 10 else None
+
+
+_SPELLED_MONTHS = {
+    "fr": ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre",
+           "décembre"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December"),
+}  # fmt: skip
+_ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ].*)?")
+
+
+def spelled_date(iso: str, lang: str, first: str = "1er") -> str:
+    """An ISO 8601 date as the book prints it, in its language: `2026-01-15` → `15 janvier 2026`,
+    `2026-01-01` → `1er janvier 2026` (`first` spells that day: `1^er^` in Markdown), `2007-11` →
+    `novembre 2007`; in English `15 January 2026`. The time of day is left out. Anything else (a
+    date cm cannot read) stays as written."""
+    found = _ISO_DATE.fullmatch(iso.strip())
+    if not found:
+        return iso
+    year, month, day = found.groups()
+    if month is None:
+        return year
+    if not 1 <= int(month) <= 12:
+        return iso
+    french = lang.lower().startswith("fr")
+    name = _SPELLED_MONTHS["fr" if french else "en"][int(month) - 1]
+    if day is None:
+        return f"{name} {year}"
+    number = int(day)
+    if not 1 <= number <= 31:
+        return iso
+    return f"{first if french and number == 1 else number} {name} {year}"

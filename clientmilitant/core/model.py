@@ -58,13 +58,47 @@ class Source:
     site: str = ""
 
 
+LINT_KEYS = ("disable", "rules")
+LINT_RULE_KEYS = ("id", "pattern", "message", "suggestion")
+
+
+@dataclass
+class LintRule:
+    """A blog-voice rule of the author's own (outline.yaml `lint.rules`): a regular expression, case ignored."""
+
+    id: str
+    pattern: str
+    message: str = ""
+    suggestion: str = ""
+
+
+@dataclass
+class Lint:
+    """outline.yaml `lint:`: `disable`, the ids of the rules switched off, and `rules`, the author's own."""
+
+    disable: list[str] = field(default_factory=list)
+    rules: list[LintRule] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.disable or self.rules)
+
+
 @dataclass
 class Outline:
-    """The whole plan: metadata, the parts (top-level sections) and the source registry."""
+    """The whole plan: metadata, the parts (top-level sections), the source registry, the lint settings."""
 
     book: BookMeta = field(default_factory=BookMeta)
     parts: list[Section] = field(default_factory=list)
     sources: list[Source] = field(default_factory=list)
+    lint: Lint = field(default_factory=Lint)
+
+
+def check_pattern(pattern: str) -> None:
+    """A lint rule's pattern must be a regular expression Python can compile."""
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        raise CmError(f"the pattern is not a valid regular expression: {error}") from None
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,16 @@ from typing import Any
 from clientmilitant.core.errors import BookError, CmError
 from clientmilitant.core.model import (
     BOOK_KEYS,
+    LINT_KEYS,
+    LINT_RULE_KEYS,
     STATUSES,
     BookMeta,
+    Lint,
+    LintRule,
     Outline,
     Section,
     Source,
+    check_pattern,
     check_relative_path,
     check_trim,
     is_valid_id,
@@ -32,7 +37,7 @@ HEADER = (
 )
 SECTION_KEYS = tuple(f.name for f in fields(Section))
 SOURCE_KEYS = tuple(f.name for f in fields(Source))
-TOP_KEYS = ("book", "parts", "sources")
+TOP_KEYS = ("book", "parts", "sources", "lint")
 
 
 def loads(data: bytes, filename: str = "outline.yaml") -> Outline:
@@ -147,7 +152,24 @@ class _Emitter:
                         lines.append(f"  {key}: {self.scalar(value)}\n")
         else:
             lines.append("sources: []\n")
+        self.lint(outline.lint)
         return "".join(lines)
+
+    def lint(self, lint: Lint) -> None:
+        if not lint:
+            return
+        lines = self.lines
+        lines.append("lint:\n")
+        if lint.disable:
+            lines.append("  disable:\n")
+            lines.extend(f"  - {self.scalar(rule_id)}\n" for rule_id in lint.disable)
+        if lint.rules:
+            lines.append("  rules:\n")
+            for rule in lint.rules:
+                lines.append(f"  - id: {self.scalar(rule.id)}\n")
+                for key in LINT_RULE_KEYS[1:]:
+                    if getattr(rule, key):
+                        lines.append(f"    {key}: {self.scalar(getattr(rule, key))}\n")
 
     def section(self, section: Section, pad: str) -> None:
         lines, inner = self.lines, pad + "  "
@@ -171,11 +193,15 @@ class _Emitter:
 
 def to_data(outline: Outline) -> dict[str, Any]:
     """The outline as plain data, empty keys left out: what dumps() writes and book's load cache keeps."""
-    return {
+    data: dict[str, Any] = {
         "book": {key: getattr(outline.book, key) for key in BOOK_KEYS},
         "parts": [_section_data(part) for part in outline.parts],
         "sources": [_source_data(source) for source in outline.sources],
     }
+    if outline.lint:
+        rules = [{k: getattr(r, k) for k in LINT_RULE_KEYS if getattr(r, k)} for r in outline.lint.rules]
+        data["lint"] = {k: v for k, v in (("disable", list(outline.lint.disable)), ("rules", rules)) if v}
+    return data
 
 
 def from_data(data: dict[str, Any]) -> Outline:
@@ -184,6 +210,10 @@ def from_data(data: dict[str, Any]) -> Outline:
         book=BookMeta(**{key: data["book"][key] for key in BOOK_KEYS}),
         parts=[_section_from(part) for part in data["parts"]],
         sources=[Source(**{key: item.get(key, "") for key in SOURCE_KEYS}) for item in data["sources"]],
+        lint=Lint(
+            disable=list(data.get("lint", {}).get("disable", ())),
+            rules=[LintRule(**rule) for rule in data.get("lint", {}).get("rules", ())],
+        ),
     )
 
 
@@ -267,7 +297,31 @@ class OutlineReader(StrictReader):
             else [],
         )
         outline.parts = [self.section(node) for node in self.sequence(entries["parts"][1], "parts")]
+        if "lint" in entries:
+            outline.lint = self.lint(entries["lint"][1])
         return outline
+
+    def lint(self, node: Any) -> Lint:
+        """`lint:` — `disable:` rule ids switched off, `rules:` the author's own (id, pattern, message, suggestion)."""
+        lint = Lint()
+        if self.is_null(node):
+            return lint
+        entries = self.mapping(node, "'lint'", LINT_KEYS)
+        if "disable" in entries:
+            ids = self.sequence(entries["disable"][1], "disable")
+            lint.disable = [self.text(n, "a rule id of lint.disable", True) for n in ids]
+        seen: dict[str, int] = {}
+        for rule_node in self.sequence(entries["rules"][1], "rules") if "rules" in entries else []:
+            rule_entries = self.mapping(rule_node, "a lint rule", LINT_RULE_KEYS)
+            rule_id = self.identifier(rule_entries, rule_node, "a lint rule", seen)
+            if "pattern" not in rule_entries:
+                raise self.fail(rule_node, f"lint rule '{rule_id}' has no 'pattern'")
+            rule = LintRule(rule_id, self.text(rule_entries["pattern"][1], f"the pattern of '{rule_id}'", True))
+            self.check(rule_entries["pattern"][1], lambda rule=rule: check_pattern(rule.pattern))
+            for key in ("message", "suggestion"):
+                setattr(rule, key, self.text(rule_entries[key][1], key) if key in rule_entries else "")
+            lint.rules.append(rule)
+        return lint
 
     def book(self, node: Any) -> BookMeta:
         entries = self.mapping(node, "'book'", BOOK_KEYS)

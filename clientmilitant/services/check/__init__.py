@@ -19,8 +19,10 @@ from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.text import did_you_mean
 from clientmilitant.core.words import count_words
+from clientmilitant.services.check.content import check_content
 from clientmilitant.services.check.findings import ERROR, SCHEMA_VERSION, WARNING, Finding, Report, chapter_file
 from clientmilitant.services.check.links import check_links, pandoc_identifier
+from clientmilitant.services.check.prose import prose_findings
 from clientmilitant.storage import outline_file
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import inside
@@ -72,6 +74,8 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
     yield from _check_sources(outline, lines)
     yield from _check_orphans(outline, texts)
     yield from check_links(outline, texts)
+    yield from prose_findings(book, outline, texts)
+    yield from check_content(outline, texts)
     yield from _check_safety(book, outline, texts)
 
 

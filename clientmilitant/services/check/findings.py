@@ -22,6 +22,7 @@ class Finding:
     column: int | None = None
     number: str | None = None  # the section concerned, when there is one
     id: str | None = None
+    rule: str | None = None  # the blog-voice rule (code blog-voice)
 
     @property
     def place(self) -> str:

@@ -15,13 +15,16 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from clientmilitant.core import model
+from clientmilitant.core import chapter_scan, dates, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
 from clientmilitant.services.resources import media_map
 from clientmilitant.storage.book import Book
 from clientmilitant.storage.files import atomic_write, display_path, inside
+
+if TYPE_CHECKING:
+    from clientmilitant.services.export.epub import Images
 
 FORMATS = {"markdown": "md", "epub": "epub", "docx": "docx", "html": "html", "pdf": "pdf"}
 PACKAGE = Path(__file__).parent
@@ -31,6 +34,9 @@ FRENCH_FILTER = PACKAGE / "filters" / "french.lua"
 SAFETY_FILTER = PACKAGE / "filters" / "safety.lua"
 SANDBOXED = ("html", "docx", "markdown")  # see pandoc_arguments
 TOC_DEPTH = 2
+# pandoc's code colours (#60a0b0 on white…) fail WCAG 2.1 AA contrast (Ace: color-contrast); a book's
+# code is quoted text, set in the body's colour.
+NO_HIGHLIGHT = ["--syntax-highlighting=none"]
 
 
 @dataclass
@@ -90,6 +96,7 @@ def export_book(
     """Export the book; nothing is written (output or outline) unless pandoc succeeds."""
     from clientmilitant.core.untrusted import strip_controls
     from clientmilitant.services.export import assemble, pandoc
+    from clientmilitant.services.export import epub as epub_finish
 
     if options.format not in FORMATS:
         raise CmError(f"no export format '{options.format}'", f"one of: {', '.join(FORMATS)}")
@@ -108,8 +115,19 @@ def export_book(
         new_identifier = f"urn:uuid:{uuid.uuid4()}"
     progress(f"assembling {len(exported)} sections")
     epub = options.format == "epub"
+    scan_warnings = chapter_warnings(chapters)
+    images = images_of(chapters)
+    lang, cover = outline.book.lang or "fr-FR", bool(outline.book.cover)
+    accessibility = epub_finish.accessibility_metadata(lang, images, cover) if epub else None
     assembly = assemble.assemble(
-        outline, exported, chapters, drafts=options.drafts, identifier=new_identifier, typed_titles=epub
+        outline,
+        exported,
+        chapters,
+        options.drafts,
+        new_identifier,
+        typed_titles=epub,
+        lists=accessibility,
+        credits=quoted(book, outline, chapters),
     )
     french = options.french_typography and assembly.metadata["lang"].lower().startswith("fr")
     french = french and FRENCH_FILTER.is_file()  # written apart from the rest of the export
@@ -126,6 +144,8 @@ def export_book(
     # control characters make ill-formed XHTML: none reaches pandoc (tab and newline kept)
     result = pandoc.run(program, arguments, strip_controls(assembly.markdown), env, texts)
     data = result.output
+    if epub:
+        data = epub_finish.finish(data, assembly.metadata["lang"], epub_finish.conforms(images))
     if options.format == "markdown":
         data = assemble.metadata_block(assembly.metadata).encode("utf-8") + b"\n" + data
     if options.format == "pdf":
@@ -153,11 +173,45 @@ def export_book(
         ],
         chapters=len(assembly.chapter_files),
         sources=len(assembly.sources),
-        warnings=result.warnings,
+        warnings=scan_warnings + result.warnings,
         identifier=assembly.metadata["identifier"],
         identifier_created=bool(new_identifier),
         french_typography=french,
     )
+
+
+def quoted(book: Book, outline, chapters: dict[str, str | None]) -> list:
+    """Whom the exported chapters quote (posts by other authors, readers' comments and feedback)."""
+    from clientmilitant.core.errors import BookError
+    from clientmilitant.services import feedback
+    from clientmilitant.services.credits import book_credits
+
+    try:
+        items = feedback.load(book)
+    except BookError:
+        items = []  # `cm feedback` and `cm check` report a broken feedback.yaml; the export goes on
+    return book_credits(outline, {cid: text for cid, text in chapters.items() if text}, items)
+
+
+def images_of(chapters: dict[str, str | None]) -> Images:
+    """The exported chapters' images: how many, how many without alternative text."""
+    from clientmilitant.services.export import epub as epub_finish
+
+    found = [image for text in chapters.values() if text for image in chapter_scan.images(text)]
+    return epub_finish.Images(len(found), sum(1 for image in found if not image.alt))
+
+
+def chapter_warnings(chapters: dict[str, str | None]) -> list[str]:
+    """What the export leaves out of a chapter and the author should know: its front matter."""
+    warnings = []
+    for section_id, text in chapters.items():
+        found = chapter_scan.front_matter(text or "")
+        if found:
+            warnings.append(
+                f"chapters/{section_id}.md:{found.first_line}: front matter ({', '.join(found.keys)}) left out "
+                "of the book: a chapter's title is its section's (cm section rename)"
+            )
+    return warnings
 
 
 def pandoc_arguments(
@@ -176,7 +230,8 @@ def pandoc_arguments(
         filters.append(SAFETY_FILTER)
     if french:
         filters.append(FRENCH_FILTER)
-    arguments = ["-f", "markdown", *(f"--lua-filter={path}" for path in filters)]
+    reader = "markdown" if options.french_typography else "markdown-smart"  # --no-french-typography: quotes as typed
+    arguments = ["-f", reader, *(f"--lua-filter={path}" for path in filters)]
     if options.format in SANDBOXED:
         arguments.append("--sandbox")
     return arguments + format_arguments(book, outline, options, depth, inputs)
@@ -201,8 +256,26 @@ def format_arguments(
 
         return [f"--toc-depth={TOC_DEPTH}", *pdf.template_arguments(outline.book)]
     if fmt == "html":
-        return ["-t", "html5", "-s", "--embed-resources", "--toc", f"--toc-depth={TOC_DEPTH}", "--css", str(css)]
-    arguments = ["-t", "epub3", "--toc", f"--toc-depth={TOC_DEPTH}", f"--split-level={depth}", "--css", str(css)]
+        return title_page_date(outline.book, options.french_typography) + [
+            "-t",
+            "html5",
+            "-s",
+            "--embed-resources",
+            *NO_HIGHLIGHT,
+            "--toc",
+            f"--toc-depth={TOC_DEPTH}",
+            f"--css={css}",
+        ]
+    arguments = [
+        "-t",
+        "epub3",
+        f"--split-level={depth}",
+        *NO_HIGHLIGHT,
+        "--toc",
+        f"--toc-depth={TOC_DEPTH}",
+        f"--css={css}",
+    ]
+    arguments += title_page_date(outline.book, options.french_typography)
     if outline.book.subtitle:  # the title is then a typed list (see assemble.metadata_block): the
         # title page's template takes the main title as a plain variable, escaped for XHTML here
         arguments += ["-V", f"title={html.escape(outline.book.title)}"]
@@ -214,6 +287,17 @@ def format_arguments(
         inputs.append(cover)
         arguments += ["--epub-cover-image", str(cover)]
     return arguments
+
+
+def title_page_date(book_meta: model.BookMeta, typography: bool) -> list[str]:
+    """The title page's date in the book's language (« 15 janvier 2026 », « 1er » superscript), as a
+    template variable: the metadata keeps the ISO date, which pandoc writes into the OPF (dc:date)."""
+    if not book_meta.date:
+        return []
+    lang = book_meta.lang or "fr-FR"
+    first = "1<sup>er</sup>" if typography and lang.lower().startswith("fr") else "1er"
+    spelled = dates.spelled_date(html.escape(book_meta.date), lang, first=first)
+    return ["-V", f"date={spelled}"]
 
 
 def stylesheet(css: Path | None) -> Path:

@@ -21,17 +21,21 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from clientmilitant.core import model
+from clientmilitant.core import chapter_scan, dates, model
 from clientmilitant.core.errors import CmError, Failed, NotFound
 
 MAX_HEADING_LEVEL = 6
 SOURCES_ID = "cm--sources"  # a section id never holds "--", so this cannot clash with one
 LABELS = {
-    "fr": {"toc": "Table des matières", "draft": "À écrire :", "sources": "Sources", "section_sources": "Sources :"},
-    "en": {"toc": "Contents", "draft": "To write:", "sources": "Sources", "section_sources": "Sources:"},
-}
+    "fr": {"toc": "Table des matières", "draft": "À écrire :", "sources": "Sources et crédits",
+           "section_sources": "Sources :", "quoted": "Textes cités :", "readers": "Commentaires de lecteurs cités :",
+           "on": "sur"},
+    "en": {"toc": "Contents", "draft": "To write:", "sources": "Sources and credits", "section_sources": "Sources:",
+           "quoted": "Quoted texts:", "readers": "Readers' comments quoted:", "on": "on"},
+}  # fmt: skip
 # Markdown punctuation that could turn the author's plain text (a title, a point) into markup.
 _MARKUP = re.compile(r"([\\`*_\[\]{}<>#|~^$@&])")
+_ASCII_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 _LIST_START = re.compile(r"^(\d+)([.)])(?=\s|$)|^([-+*])(?=\s|$)")  # would start a list
 _COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _FENCE = re.compile(r"^[ \t]*(```|~~~).*?(?:^[ \t]*\1[^\n]*$|\Z)", re.S | re.M)
@@ -76,12 +80,14 @@ def labels(lang: str) -> dict[str, str]:
 
 def markdown_text(text: str) -> str:
     """The author's plain text (a title, a point) as Markdown that pandoc reads back as the same text."""
-    text = " ".join(text.split())
+    text = _ASCII_SPACES.sub(" ", text).strip(" ")  # a no-break space (U+00A0, U+202F) stays
     text = _MARKUP.sub(r"\\\1", text)
     return _LIST_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text, count=1)
 
 
-def metadata_block(metadata: dict[str, str], typed_titles: bool = False) -> str:
+def metadata_block(
+    metadata: dict[str, str], typed_titles: bool = False, lists: dict[str, list[str] | str] | None = None
+) -> str:
     """A YAML metadata block whose values stay strings: each one is double-quoted (JSON is YAML),
     so `NO`, `1.10` or `2007-12-13` are never re-typed by pandoc or by a later reader.
 
@@ -100,6 +106,11 @@ def metadata_block(metadata: dict[str, str], typed_titles: bool = False) -> str:
             lines += ['- type: "subtitle"', f"  text: {quoted(metadata['subtitle'])}"]
         else:
             lines.append(f"{key}: {quoted(value)}")
+    for key, values in (lists or {}).items():  # e.g. the EPUB's accessibility metadata
+        if isinstance(values, str):
+            lines.append(f"{key}: {quoted(values)}")
+        else:
+            lines += [f"{key}:"] + [f"- {quoted(value)}" for value in values]
     return "---\n" + "\n".join(lines) + "\n---\n"
 
 
@@ -205,15 +216,40 @@ def linked_source(outline: model.Outline, located: model.Located, source_id: str
         raise NotFound(f"section {located.number} ({located.section.id}): {error.message}", error.hint) from None
 
 
-def source_entry(source: model.Source) -> str:
-    """One source as a list item: title, author, date, link."""
+def source_entry(source: model.Source, lang: str) -> str:
+    """One source as a list item: title, author, date (« 13 décembre 2007 » in a French book), link."""
     title = markdown_text(source.title) if source.title else ""
-    details = [f"*{title}*" if title else "", markdown_text(source.author), markdown_text(source.date)]
+    date = markdown_text(dates.spelled_date(source.date, lang)) if source.date else ""
+    details = [f"*{title}*" if title else "", markdown_text(source.author), date]
     if source.url:
         details.append(f"<{source.url}>")
     elif source.site:
         details.append(markdown_text(source.site))
     return "- " + ", ".join(detail for detail in details if detail)
+
+
+def credit_entry(credit, words: dict[str, str]) -> str:
+    """A quoted text (services.credits.Credit): author, title (or the post a comment was left on), date, link."""
+    title = f"*{markdown_text(credit.title)}*" if credit.title else ""
+    if credit.kind != "post" and title:
+        title = f"{words['on']} {title}"
+    details = [
+        markdown_text(credit.author) or "?",
+        title,
+        markdown_text(credit.date),
+        f"<{credit.url}>" if credit.url else "",
+    ]
+    return "- " + ", ".join(detail for detail in details if detail)
+
+
+def credit_lists(credits: list, words: dict[str, str]) -> str:
+    """The credits under the sources: quoted posts, then readers' comments and feedback, each once."""
+    blocks = []
+    for label, kinds in (("quoted", ("post",)), ("readers", ("comment", "feedback"))):
+        entries = dict.fromkeys(credit_entry(c, words) for c in credits if c.kind in kinds)
+        if entries:
+            blocks.append(f"\n{words[label]}\n\n" + "\n".join(entries) + "\n")
+    return "".join(blocks)
 
 
 def assemble(
@@ -223,42 +259,37 @@ def assemble(
     drafts: bool = False,
     identifier: str = "",
     typed_titles: bool = False,
+    lists: dict[str, list[str] | str] | None = None,
+    credits: list | None = None,
 ) -> Assembly:
     """The pandoc input for the `exported` sections (see `select`); `chapters` maps their ids to their
-    text (None: no file yet)."""
+    text (None: no file yet); `lists` is more metadata, lists of strings (or strings)."""
     check_links(outline, exported, chapters)
     metadata = book_metadata(outline.book, identifier)
     depth = min(max(entry.located.depth for entry in exported), MAX_HEADING_LEVEL)
-    chapter_level = chapter_level_for(depth)
-    blocks = [metadata_block(metadata, typed_titles)]
+    blocks = [metadata_block(metadata, typed_titles, lists)]
     assembly = Assembly("", metadata, depth, exported)
     used_sources: dict[str, model.Source] = {}
     for entry in exported:
-        block, file, sources = section_block(
-            outline, entry, chapters.get(entry.located.section.id), drafts, chapter_level
-        )
+        block, file, sources = section_block(outline, entry, chapters.get(entry.located.section.id), drafts)
         blocks.append(block)
         if file:
             assembly.chapter_files.append(file)
         for source in sources:
             used_sources.setdefault(source.id, source)
-    if used_sources:
+    if used_sources or credits:
         assembly.sources = list(used_sources.values())
-        blocks.append(sources_chapter(assembly.sources, metadata["lang"]))
+        blocks.append(sources_chapter(assembly.sources, metadata["lang"], credits or []))
     assembly.markdown = "\n".join(blocks)
     return assembly
 
 
-def chapter_level_for(depth: int) -> int:
-    """The heading level of a chapter's shallowest heading: below every outline level exported."""
-    return min(depth + 1, MAX_HEADING_LEVEL)
-
-
 def section_block(
-    outline: model.Outline, entry: Exported, text: str | None, drafts: bool, chapter_level: int
+    outline: model.Outline, entry: Exported, text: str | None, drafts: bool
 ) -> tuple[str, str | None, list[model.Source]]:
     """One section's Markdown (heading, chapter, linked sources), its chapter file when its text goes
-    in, and its linked sources. `cm preview` renders sections one by one with it."""
+    in, and its linked sources. `cm preview` renders sections one by one with it. The chapter's
+    headings go right under the section's level; a front matter at its top is left out."""
     located, section = entry.located, entry.located.section
     words = labels(outline.book.lang or "fr-FR")
     level = min(located.depth, MAX_HEADING_LEVEL)
@@ -268,24 +299,26 @@ def section_block(
     if not entry.full:
         return "\n".join(blocks), None, []
     file = None
+    text = chapter_scan.without_front_matter(text or "")
     if has_text(text):
         fence = fence_for(text)  # type: ignore[arg-type]
         file = f"chapters/{section.id}.md"
         body = text if text.endswith("\n") else text + "\n"  # type: ignore[union-attr]
-        blocks.append(
-            f'{fence}{{.cm-chapter file="{file}" section="{section.id}" level="{chapter_level}"}}\n{body}{fence}\n'
-        )
+        attributes = f'file="{file}" section="{section.id}" level="{min(level + 1, MAX_HEADING_LEVEL)}"'
+        blocks.append(f"{fence}{{.cm-chapter {attributes}}}\n{body}{fence}\n")
     elif drafts and section.points:
         items = "\n".join(f"- {markdown_text(point)}" for point in section.points)
         blocks.append(f"::: cm-draft\n*{words['draft']}*\n\n{items}\n:::\n")
     sources = [linked_source(outline, located, source_id) for source_id in section.sources]
     if sources:
-        items = "\n".join(source_entry(source) for source in sources)
+        items = "\n".join(source_entry(source, outline.book.lang or "fr-FR") for source in sources)
         blocks.append(f"::: cm-sources\n{words['section_sources']}\n\n{items}\n:::\n")
     return "\n".join(blocks), file, sources
 
 
-def sources_chapter(sources: list[model.Source], lang: str) -> str:
-    """The « Sources » chapter that ends the book: every source used, in order of first use."""
-    items = "\n".join(source_entry(source) for source in sources)
-    return f"# {labels(lang)['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n"
+def sources_chapter(sources: list[model.Source], lang: str, credits: list | None = None) -> str:
+    """The « Sources et crédits » chapter that ends the book: every source used, in order of first
+    use, then the quoted posts and readers (services.credits)."""
+    words = labels(lang)
+    items = "\n".join(source_entry(source, lang) for source in sources)
+    return f"# {words['sources']} {{#{SOURCES_ID} .cm-part}}\n\n{items}\n{credit_lists(credits or [], words)}"

@@ -67,7 +67,6 @@ class Site:
         self.cache: dict[str, fragments.Fragment] = {}
         self.workers = max(1, os.cpu_count() or 1)
         self.known: frozenset[str] = frozenset()  # every section id of the book
-        self.level = 2  # the heading level of chapters' shallowest headings
         self.setup = fragments.Setup(self.program, "fr-FR", ())
 
     # --- building -------------------------------------------------------------------------------
@@ -86,7 +85,6 @@ class Site:
             self.error, self.outline = "", outline
             self.views = {entry.located.section.id: SectionView(entry.located, entry.full) for entry in exported}
             self.known = frozenset(model.section_ids(outline))
-            self.level = assemble.chapter_level_for(max(v.located.depth for v in self.views.values()))
             self.setup = self.make_setup(outline)
             texts = {section_id: self.read_chapter(section_id) for section_id in self.views}
             jobs = [job for job in (self.job(section_id, texts[section_id]) for section_id in self.views) if job]
@@ -140,7 +138,7 @@ class Site:
             return None
         assert self.outline is not None
         entry = assemble.Exported(view.located, view.full)
-        markdown, _, _ = assemble.section_block(self.outline, entry, text, False, self.level)
+        markdown, _, _ = assemble.section_block(self.outline, entry, text, False)
         links = sorted({target for _, target in assemble.section_links(text or "")} & self.known)
         view.key = cache_key(markdown, links, self.setup.french)
         if view.key in self.cache:

@@ -9,8 +9,11 @@ the chapter read with pandoc.read, in this same pandoc process, so that:
     yaml_metadata_block), so its prose stays and the book's title cannot be replaced;
   - HTML comments (the chapter template keeps the plan in one) are dropped: a `--` inside one
     breaks EPUB (RSC-016);
-  - the chapter's headings go below every outline level (the shallowest one at `level`), out of the
-    table of contents (class unlisted), so the EPUB is split at sections only;
+  - a bare URL (http://…) is a link, and in an EPUB or a web page its text may break after each `/`;
+  - quotes are read as the book is: curled unless cm runs pandoc with `-f markdown-smart`;
+  - the chapter's headings go right under its section's level (`level`), never skipping one, out
+    of the table of contents (class unlisted); in an EPUB the chapter is a div (class cm-text), so
+    its headings never split the book into files: one file per section;
   - every identifier of the chapter becomes `<section>--<id>`: two « Conclusion » never clash;
   - a link `#anchor` goes to the chapter's own heading or span with that id (`#conclusion`), else
     to the section with that id (pandoc rewrites it across EPUB files): the rule `cm check` uses;
@@ -24,6 +27,25 @@ PDF), a `// cm-chapter <file>` comment opens each chapter's text, for the same p
 ]]
 
 local MAX_LEVEL = 6
+-- a chapter is read as the book is (`-f markdown-smart` when cm is asked to leave quotes as typed),
+-- never with a metadata block, and with bare URLs as links
+local READER = 'markdown-yaml_metadata_block+autolink_bare_uris'
+  .. (PANDOC_READER_OPTIONS.extensions:includes('smart') and '' or '-smart')
+local ZWSP = '\u{200B}'
+
+-- the text of a link that shows its address, with a break opportunity after each `/` (U+200B, an
+-- invisible zero-width space), so that a justified line never stretches around a long URL
+local function breakable_address(link)
+  if (FORMAT:match('epub') or FORMAT:match('html')) and link.classes:includes('uri') then
+    link.content = link.content:walk({
+      Str = function(str)
+        local scheme, rest = str.text:match('^(%a[%w+.-]*://)(.*)$') -- no break right after http://
+        return pandoc.Str((scheme or '') .. (rest or str.text):gsub('/+', '%0' .. ZWSP))
+      end,
+    })
+    return link
+  end
+end
 
 local function note(text)
   io.stderr:write(text, '\n')
@@ -64,16 +86,59 @@ local function outer_identifiers(doc)
   return known
 end
 
--- The shallowest heading level among the chapter's top-level blocks (a heading nested in a div or
--- a quote is rare; it is kept at `level` or below anyway).
-local function shallowest_heading(blocks)
-  local shallowest = nil
+-- The levels the chapter's headings take: the distinct levels of its top-level headings, in order,
+-- become `level`, `level + 1`… so that no heading skips a level (`#` then `###` → h3, h4 under an
+-- h2 section). A heading nested in a div or a quote (rare) is kept between `level` and 6.
+local function heading_levels(blocks, level)
+  local used, levels = {}, {}
   for _, block in ipairs(blocks) do
-    if block.t == 'Header' and (not shallowest or block.level < shallowest) then
-      shallowest = block.level
+    if block.t == 'Header' and not used[block.level] then
+      used[block.level] = true
+      table.insert(levels, block.level)
     end
   end
-  return shallowest
+  table.sort(levels)
+  local map = {}
+  for rank, original in ipairs(levels) do
+    map[original] = math.min(level + rank - 1, MAX_LEVEL)
+  end
+  return map
+end
+
+-- A web page (cm export html) is one page: pandoc would number the notes through it and put them
+-- all at its end. Here each chapter's notes are numbered from 1 and listed at the chapter's end,
+-- each call a superior figure linking to its note, each note linking back (ids `<section>--fn1`).
+local function chapter_notes(blocks, section)
+  local notes = {}
+  blocks = blocks:walk({
+    Note = function(note_element)
+      local number = #notes + 1
+      local id = section .. '--fn' .. number
+      notes[number] = { id = id, blocks = note_element.content }
+      local attributes = { role = 'doc-noteref' }
+      return pandoc.Link({ pandoc.Superscript({ pandoc.Str(tostring(number)) }) }, '#' .. id, '',
+        pandoc.Attr(id .. 'ref', { 'footnote-ref' }, attributes))
+    end,
+  })
+  if #notes == 0 then
+    return blocks
+  end
+  local items = {}
+  for number, entry in ipairs(notes) do
+    local back = pandoc.Link({ pandoc.Str('↩\u{FE0E}') }, '#' .. entry.id .. 'ref', '',
+      pandoc.Attr('', { 'footnote-back' }, { role = 'doc-backlink', ['aria-label'] = tostring(number) }))
+    local content = entry.blocks
+    local last = content[#content]
+    if last and (last.t == 'Para' or last.t == 'Plain') then
+      last.content:extend({ pandoc.Space(), back })
+    else
+      content:insert(pandoc.Plain({ back }))
+    end
+    items[number] = { pandoc.Div(content, pandoc.Attr(entry.id)) }
+  end
+  blocks:insert(pandoc.Div({ pandoc.HorizontalRule(), pandoc.OrderedList(items) },
+    pandoc.Attr('', { 'footnotes', 'cm-chapter-notes' }, { role = 'doc-endnotes' })))
+  return blocks
 end
 
 -- The chapter's blocks, fitted into the book, in one walk over its tree; `known` holds the book's
@@ -83,12 +148,12 @@ local function fit_chapter(block, known, pending)
   local section = block.attributes.section
   local level = tonumber(block.attributes.level) or 2
   note('cm-chapter\t' .. file)
-  local ok, doc = pcall(pandoc.read, block.text, 'markdown-yaml_metadata_block')
+  local ok, doc = pcall(pandoc.read, block.text, READER)
   note('cm-chapter-end')
   if not ok then
     fail(file .. ': ' .. tostring(doc))
   end
-  local shift = level - (shallowest_heading(doc.blocks) or level)
+  local levels = heading_levels(doc.blocks, level)
   local locals, to_sections = {}, {}
   local function prefix(element)
     if element.identifier ~= '' then
@@ -102,7 +167,7 @@ local function fit_chapter(block, known, pending)
     RawBlock = drop_comment,
     RawInline = drop_comment,
     Header = function(header)
-      header.level = math.max(level, math.min(header.level + shift, MAX_LEVEL))
+      header.level = levels[header.level] or math.max(level, math.min(header.level, MAX_LEVEL))
       if not header.classes:includes('unlisted') then
         header.classes:insert('unlisted')
       end
@@ -111,6 +176,7 @@ local function fit_chapter(block, known, pending)
     end,
     Link = function(link)
       prefix(link)
+      breakable_address(link)
       local target = link.target:match('^#(.+)$')
       if target and known[target] then
         to_sections[target] = true
@@ -148,6 +214,14 @@ local function fit_chapter(block, known, pending)
       end,
     })
   end
+  if FORMAT:match('html') then
+    return chapter_notes(doc.blocks, section)
+  end
+  if FORMAT:match('epub') then
+    -- in a div, the chapter's headings do not split the EPUB into files: one file per section. Two
+    -- divs: pandoc makes a div that opens with a heading into that heading's section, split off
+    return { pandoc.Div({ pandoc.Div(doc.blocks) }, pandoc.Attr('', { 'cm-text' })) }
+  end
   return doc.blocks
 end
 
@@ -167,7 +241,7 @@ function Pandoc(doc)
         blocks:insert(pandoc.RawBlock('typst', '// cm-chapter-end'))
       end
     else
-      blocks:insert(block)
+      blocks:insert(block:walk({ Link = breakable_address })) -- the sources' addresses too
     end
   end
   local dangling = {}

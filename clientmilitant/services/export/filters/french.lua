@@ -740,10 +740,19 @@ local function typeset_metadata(meta)
   return meta
 end
 
+-- numbers, ordinals, units and stray spaces: filters/french_words.lua, beside this file
+local words = dofile(pandoc.path.join({ pandoc.path.directory(PANDOC_SCRIPT_FILE), 'french_words.lua' }))
+
 function Pandoc(doc)
   local lang = doc.meta.lang and pandoc.utils.stringify(doc.meta.lang) or nil
   if not is_french(lang) then
     return nil
   end
-  return pandoc.Pandoc(typeset_blocks(doc.blocks), typeset_metadata(doc.meta))
+  local meta = typeset_metadata(doc.meta)
+  for _, key in ipairs(PROSE_METADATA) do
+    if pandoc.utils.type(meta[key]) == 'Inlines' then
+      meta[key] = words.inlines(meta[key])
+    end
+  end
+  return pandoc.Pandoc(words.blocks(typeset_blocks(doc.blocks)), meta)
 end
