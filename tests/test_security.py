@@ -208,16 +208,32 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 def test_import_strips_control_characters_from_a_feed(small_book: Path, tmp_path: Path):
+    # `&#x1b;` makes the XML ill-formed: refused by default (issue 14), imported with --lenient, and
+    # either way no control character reaches the terminal or the book.
     feed = tmp_path / "feed.xml"
     feed.write_text(RSS, encoding="utf-8")
     cm = Cm(small_book)
-    result = cm("source", "import", str(feed)).ok()
-    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    before = snapshot(small_book, keep_lock=True)
+    refused = cm("source", "import", str(feed))
+    assert refused.code == 2 and refused.stderr.count("\n") == 1 and "--lenient" in refused.stderr, refused.stderr
+    assert snapshot(small_book, keep_lock=True) == before
+    result = cm("source", "import", "--lenient", str(feed)).ok()
+    assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
     stored = (small_book / "outline.yaml").read_text(encoding="utf-8")
     assert "Titre ]0;pwned piégé bidi" in stored
     assert not any(char in stored for char in "\x1b\x07\u202e")
     for archive in (small_book / "sources").iterdir():
         assert "\x1b" not in archive.read_text(encoding="utf-8")
+
+
+def test_import_strips_c1_and_bidi_characters_from_a_well_formed_feed(small_book: Path, tmp_path: Path):
+    # C1 controls and bidi overrides are legal XML 1.0 characters: the feed imports, the characters do not.
+    feed = tmp_path / "feed.xml"
+    feed.write_text(RSS.replace("&#x1b;", "&#x9b;").replace("&#x7;", "&#x85;"), encoding="utf-8")
+    result = Cm(small_book)("source", "import", str(feed)).ok()
+    assert not any(char in result.stdout for char in "\x9b\x85\u202e")
+    stored = (small_book / "outline.yaml").read_text(encoding="utf-8")
+    assert "piégé" in stored and not any(char in stored for char in "\x9b\x85\u202e")
 
 
 # --- cm never writes what it cannot read back, and never writes over the book ---------------------

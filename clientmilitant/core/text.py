@@ -27,22 +27,14 @@ def did_you_mean(word: str, candidates: Iterable[str], cutoff: float = 0.6) -> s
     return close[0] if close else None
 
 
-# C0 and C1 control characters (tab and line breaks excepted): never part of a title, and
-# invisible or harmful in a terminal.
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """`text` without control characters (a terminal would obey them: ESC, BEL, backspace…)."""
-    return _CONTROLS.sub("", text)
-
-
 def plain_title(title: str) -> str:
     """A title as a reader sees it: markup removed and entities decoded by the standard library's
     HTML parser (`&lt;b&gt;Caf&amp;eacute;&lt;/b&gt;`, once or twice escaped, → `Café`), control
     characters dropped, white space made single spaces."""
     from html import unescape
     from html.parser import HTMLParser
+
+    from clientmilitant.core.untrusted import strip_controls
 
     class TextOnly(HTMLParser):
         def __init__(self) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from clientmilitant.core.errors import BookError, NotFound
 from clientmilitant.core.text import first_words, plain_title
+from clientmilitant.core.untrusted import strip_controls
 from clientmilitant.services.sources.posts import Found, ReadOptions
 from clientmilitant.storage.files import display_path
 
@@ -85,6 +86,12 @@ def read_posts(path: Path, options: ReadOptions | None = None) -> tuple[str, Fou
     for post in found.posts:
         post.title = plain_title(post.title)
         post.author = plain_title(post.author)
+        post.url, post.site = strip_controls(post.url), strip_controls(post.site)
+        for comment in post.comments:
+            comment.author, comment.url = plain_title(comment.author), strip_controls(comment.url)
+            comment.text = strip_controls(comment.text)
+        if isinstance(post.text, str):
+            post.text = strip_controls(post.text)
     bad = [skipped for skipped in found.skipped if skipped.reason == "bad post"]
     if not found.posts and bad:
         raise BookError(f"{bad[0].where}: {bad[0].detail}")  # nothing could be read: the first reason why
