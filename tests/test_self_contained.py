@@ -1,7 +1,8 @@
 """The suite is self-contained: every file a test reads is in tests/, and none is the book at the repository's root.
 
 `.ci/run` proves it end to end (a fresh clone with nothing beside it); this guard fails early, on
-the line that would break it, when a test starts reading ../shared or the repository's own book."""
+the line that would break it, when a test starts reading the shared folder beside the repository or the
+repository's own book."""
 
 from __future__ import annotations
 
