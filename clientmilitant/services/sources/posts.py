@@ -52,9 +52,17 @@ class Found:
 @dataclass(frozen=True)
 class ReadOptions:
     """What the user asked of the readers: drafts and pages included, ill-formed feeds accepted;
-    `progress(done, total)` is told of the bodies converted."""
+    `progress(stage, done, total)` is told how far reading and converting have gone."""
 
     drafts: bool = False
     pages: bool = False
     lenient: bool = False
-    progress: Callable[[int, int], None] | None = None
+    progress: Callable[[str, int, int], None] | None = None
+
+    def tell(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def counter(self, stage: str) -> Callable[[int, int], None] | None:
+        """A `(done, total)` callback for one stage, or None when nobody listens."""
+        return None if self.progress is None else lambda done, total: self.tell(stage, done, total)

@@ -93,11 +93,12 @@ class _Item:
             )  # fmt: skip
 
 
-def _items(data: bytes, filename: str):
+def _items(data: bytes, filename: str, options: ReadOptions):
     """Each `<item>` of the export with its number, dropped from memory once read."""
     namespace, channel, number = None, None, 0
+    stream = io.BytesIO(data)
     try:
-        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             if event == "start":
                 if element.tag == "channel":
                     channel = element
@@ -109,6 +110,8 @@ def _items(data: bytes, filename: str):
                 if namespace is None:
                     raise BookError(f"{filename}: not a WordPress export (no wp: fields)")
                 yield _Item(element, namespace, f"{filename}: item {number}")
+                if number % 100 == 0:
+                    options.tell("reading", stream.tell(), len(data))
                 if channel is not None:
                     channel.remove(element)
     except ElementTree.ParseError as error:
@@ -127,7 +130,7 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
     options = options or ReadOptions()
     found = Found([])
     items = []
-    for item in _items(data, filename):
+    for item in _items(data, filename, options):
         if item.type != "post" and not (item.type == "page" and options.pages):
             found.skipped.append(Skipped(item.where, item.type or "no type"))
         elif item.status in NEVER or (item.status in DRAFTS and not options.drafts):
@@ -137,7 +140,7 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
         else:
             items.append(item)
     htmls = [item.html for item in items] + [c[2] for item in items for c in item.comments]
-    texts = iter(html_to_markdown(htmls, options.progress))
+    texts = iter(html_to_markdown(htmls, options.counter("converting")))
     bodies = [next(texts) for _ in items]
     site = _channel_site(data)
     for item, body in zip(items, bodies, strict=True):
