@@ -53,6 +53,8 @@ def test_wordpress_6_export_with_the_https_namespace(cm: Cm) -> None:
     assert "[caption" not in fraise.text and "[/caption]" not in fraise.text
     assert fraise.text.endswith("- un\n- deux")
     assert (fraise.meta["categories"], fraise.meta["tags"]) == ("Marketing", "tee-shirts, communauté")
+    # dc:creator holds the login (`marie`); the post is signed with the author's display name, as on the blog
+    assert fraise.meta["author"] == "Marie"
     # approved comments only (no spam, no pending, no pingback), threaded
     assert [(c.author, c.ref, c.parent, c.url) for c in fraise.comments] == [
         ("Luc", "5", "", "https://luc.example.org"),
