@@ -15,9 +15,9 @@ from xml.dom import minidom
 
 import pytest
 from conftest import Cm, copy_book, snapshot
+from test_export import epubcheck_clean
 
 from clientmilitant.storage import outline_file
-from test_export import epubcheck_clean
 
 # The smallest PNG: one transparent pixel.
 PIXEL = bytes.fromhex(
