@@ -53,6 +53,8 @@ def test_wordpress_6_export_with_the_https_namespace(cm: Cm) -> None:
     assert "[caption" not in fraise.text and "[/caption]" not in fraise.text
     assert fraise.text.endswith("- un\n- deux")
     assert (fraise.meta["categories"], fraise.meta["tags"]) == ("Marketing", "tee-shirts, communauté")
+    # dc:creator holds the login (`marie`); the post is signed with the author's display name, as on the blog
+    assert fraise.meta["author"] == "Marie"
     # approved comments only (no spam, no pending, no pingback), threaded
     assert [(c.author, c.ref, c.parent, c.url) for c in fraise.comments] == [
         ("Luc", "5", "", "https://luc.example.org"),
@@ -188,6 +190,24 @@ def test_a_byte_that_no_charset_explains_is_refused_with_its_line(cm: Cm) -> Non
 def test_movable_type_drafts_on_request(cm: Cm) -> None:
     cm("source", "import", "--drafts", *corpus("mt-typepad.txt")).ok()
     assert archive(cm, "Un brouillon jamais publié").meta["status"] == "draft"
+
+
+def test_movable_type_files_as_converters_and_mt_4_write_them(cm: Cm) -> None:
+    """A file opening with `--------` was read as a text dump: one invented post titled `-------- AUTHOR…`."""
+    result = cm("source", "import", *corpus("mt-leading-separator.txt", "mt-single-entry.txt")).ok()
+    assert result.stdout.count("Movable Type export") == 2 and "text dump" not in result.stdout
+    assert set(by_title(cm)) >= {"Le client zappeur", "Le client fidèle ?", "Le boycott, arme du client"}
+    assert not any("AUTHOR" in title for title in by_title(cm))
+    zappeur = archive(cm, "Le client zappeur")
+    assert (zappeur.meta["date"], zappeur.meta["categories"]) == ("2004-07-14", "Consommateur")
+    assert zappeur.text == "Le client zappe d’une marque à l’autre.\\\nIl compare, il hésite."
+    boycott = archive(cm, "Le boycott, arme du client")
+    assert [(c.author, c.url, c.date) for c in boycott.comments] == [
+        ("Édouard", "http://edouard.example.org", "2007-09-07T07:32"),
+        ("Lise", "", "2007-09-07T10:05"),
+    ]
+    assert "[une étude sur le boycott](http://www.example.org/etude/)" in boycott.text
+    assert boycott.text.endswith("J’y reviendrai.")
 
 
 # --- Blogger ----------------------------------------------------------------------------------------

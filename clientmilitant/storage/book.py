@@ -175,18 +175,26 @@ class Book:
         from clientmilitant.storage import journal
 
         data, _ = self.read_bytes()
-        if journal.recover(self, digest(data)) == "rolled back":
+        settled = journal.recover(self, digest(data))
+        if settled and settled.outcome == "rolled back":
             data, _ = self.read_bytes()
         self.sweep_temp_files()
         return data
 
     def commit(
-        self, outline: model.Outline, action: str, moves: tuple[FileMove, ...], writes: dict[str, str], current: bytes
+        self,
+        outline: model.Outline,
+        action: str,
+        moves: tuple[FileMove, ...],
+        writes: dict[str, str],
+        current: bytes,
+        data: bytes | None = None,
     ) -> None:
-        """Save `outline`, move `moves` and write `writes` as one step (journal.py); lock held."""
+        """Save `outline` (as `data` when given), move `moves` and write `writes` as one step
+        (journal.py); lock held."""
         from clientmilitant.storage import journal
 
-        data = self.serialize(outline)  # refused here, before any file moves
+        data = data if data is not None else self.serialize(outline)  # refused here, before any file moves
         if data == current and not moves and not writes:
             return
         if moves:

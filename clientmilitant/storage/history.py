@@ -114,11 +114,13 @@ def history(book: Book) -> list[HistoryEntry]:
     return entries
 
 
-# The only paths cm writes in an entry: a chapter or an archived post set aside in removed/, a
-# chapter it seeded, the .bak file keeping that chapter's old bytes.
+# The only paths cm writes in an entry: a chapter or an archived post set aside in removed/ (or a
+# chapter put back from there by `cm check --sweep`), a chapter it seeded, the .bak file keeping
+# that chapter's old bytes.
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 _MOVE_SOURCE = re.compile(rf"(?:chapters|sources)/{_ID}\.md")
 _MOVE_TARGET = re.compile(rf"removed/(?:sources/)?{_ID}\.md")
+_RESTORE = re.compile(rf"removed/(?P<id>{_ID})\.md chapters/(?P=id)\.md")
 _WRITTEN = re.compile(rf"chapters/{_ID}\.md")
 _SAVED = re.compile(r"[0-9]{6}-[0-9]+\.bak")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -146,6 +148,9 @@ def read_moves(moves: object) -> tuple[FileMove, ...]:
         if not isinstance(move, dict) or set(move) != {"source", "target"}:
             raise ValueError("a move is not {source, target}")
         source, target = move["source"], move["target"]
+        if isinstance(source, str) and isinstance(target, str) and _RESTORE.fullmatch(f"{source} {target}"):
+            checked.append(FileMove(source, target))  # `cm check --sweep` put set-aside text back
+            continue
         if not (isinstance(source, str) and _MOVE_SOURCE.fullmatch(source)):
             raise ValueError(f"the move of {source!r} is not one cm makes")
         if not (isinstance(target, str) and _MOVE_TARGET.fullmatch(target)):
@@ -190,7 +195,7 @@ def undo(book: Book) -> HistoryEntry:
         data = entry.path.read_bytes()
         book.parse(data)
         _check_unchanged(book, entry)
-        for folder in {move.source.split("/")[0] for move in entry.moves} | ({"removed"} if entry.moves else set()):
+        for folder in {path.split("/")[0] for move in entry.moves for path in (move.source, move.target)}:
             book.folder(folder)  # a link leading out of the book is never moved through
         if entry.moves:
             journal.begin(book, digest(current), entry.moves, back=entry.path.stem)

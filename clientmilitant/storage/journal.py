@@ -21,13 +21,13 @@ import contextlib
 import json
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from clientmilitant.storage.files import atomic_write, digest
+from clientmilitant.storage.history import FileMove, read_moves
 
 if TYPE_CHECKING:
     from clientmilitant.storage.book import Book
-    from clientmilitant.storage.history import FileMove
 
 JOURNAL_NAME = "pending.json"
 
@@ -43,22 +43,23 @@ def begin(book: Book, before: str, moves: tuple[FileMove, ...], back: str = "") 
     atomic_write(journal_path(book), json.dumps(intent))
 
 
-def perform(book: Book, moves: tuple[FileMove, ...]) -> None:
-    """Move the files (a move already done, by a run killed after it, is skipped)."""
-    for move in moves:
-        _move(book.root / move.source, book.root / move.target)
+def perform(book: Book, moves: tuple[FileMove, ...]) -> list[FileMove]:
+    """Move the files (a move already done, by a run killed after it, is skipped); the moves made."""
+    return [move for move in moves if _move(book.root / move.source, book.root / move.target)]
 
 
-def move_back(book: Book, moves: tuple[FileMove, ...]) -> None:
-    """Undo `perform`: each file goes back where it came from."""
-    for move in reversed(moves):
-        _move(book.root / move.target, book.root / move.source)
+def move_back(book: Book, moves: tuple[FileMove, ...]) -> list[FileMove]:
+    """Undo `perform`: each file goes back where it came from; the moves made (source → target)."""
+    back = [FileMove(move.target, move.source) for move in reversed(moves)]
+    return [move for move in back if _move(book.root / move.source, book.root / move.target)]
 
 
-def _move(source: Path, target: Path) -> None:
+def _move(source: Path, target: Path) -> bool:
     if source.exists() and not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
         os.replace(source, target)
+        return True
+    return False
 
 
 def end(book: Book) -> None:
@@ -66,12 +67,17 @@ def end(book: Book) -> None:
         journal_path(book).unlink()
 
 
-def recover(book: Book, current: str) -> str | None:
-    """Settle a change a kill interrupted ('rolled back' or 'completed'); None when there was none.
+class Settled(NamedTuple):
+    """How an interrupted change was settled, and the files moved to settle it."""
+
+    outcome: str  # "rolled back" | "completed" | "dropped" (a journal cm did not write)
+    moves: list[FileMove]
+
+
+def recover(book: Book, current: str) -> Settled | None:
+    """Settle a change a kill interrupted; None when there was none.
 
     Call with the lock held; `current` is the SHA-256 of outline.yaml now."""
-    from clientmilitant.storage.history import read_moves
-
     path = journal_path(book)
     if not path.is_file() or path.is_symlink():
         return None
@@ -83,7 +89,7 @@ def recover(book: Book, current: str) -> str | None:
             raise ValueError("not a journal cm wrote")
     except (OSError, ValueError, LookupError, TypeError):
         end(book)  # not one cm wrote: nothing to replay (cm check reports set-aside text)
-        return None
+        return Settled("dropped", [])
     if current != before:  # committed: the history knows the moves; an undo's entry is used up
         if back:
             from clientmilitant.storage.history import forget, history
@@ -92,14 +98,14 @@ def recover(book: Book, current: str) -> str | None:
                 if entry.path.stem == back:
                     forget(book, entry)
         end(book)
-        return "completed"
+        return Settled("completed", [])
     if back:
-        perform(book, moves)  # the undo never happened: the files go back to removed/
+        done = perform(book, moves)  # the undo never happened: the files go back to removed/
     else:
-        move_back(book, moves)
+        done = move_back(book, moves)
         _drop_phantom_entry(book, moves, current)
     end(book)
-    return "rolled back"
+    return Settled("rolled back", done)
 
 
 def _drop_phantom_entry(book: Book, moves: tuple[FileMove, ...], current: str) -> None:

@@ -13,7 +13,7 @@ import functools
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError
@@ -33,9 +33,16 @@ OVER_TARGET_RATIO = 1.5  # a chapter past 150% of its target is worth a warning
 ADVANCED_STATUSES = ("draft", "revised", "final")
 
 
-def check_book(book: Book) -> Report:
+def check_book(book: Book, sweep: bool = False) -> Report:
     """Every finding in the book: errors first, then warnings; in each group outline.yaml by line,
-    then the chapter files in the order of the book (files no section owns last), each by line."""
+    then the chapter files in the order of the book (files no section owns last), each by line.
+
+    With `sweep`, what a killed cm left is settled first (check/state.py) and listed in `swept`."""
+    if sweep:
+        from clientmilitant.services.check.state import sweep as sweep_book
+
+        swept = sweep_book(book)
+        return replace(check_book(book), swept=[asdict(item) for item in swept])
     try:
         outline = book.load()
     except BookError as error:
@@ -81,11 +88,11 @@ def _findings(book: Book, outline: model.Outline) -> Iterator[Finding]:
 
 def _check_safety(book: Book, outline: model.Outline, texts: dict[str, str]) -> Iterator[Finding]:
     """Files outside the book, active HTML, links that exports leave out (check/safety.py)."""
-    from clientmilitant.services.check.safety import problems, state_problems
+    from clientmilitant.services.check.safety import problems
+    from clientmilitant.services.check.state import state_findings
 
     numbers = {located.section.id: located.number for located in model.walk(outline)}
-    for level, code, message, hint, file in state_problems(book, set(numbers)):
-        yield Finding(level, code, message, hint, file)
+    yield from state_findings(book)
     for file_id, text in texts.items():
         if file_id in numbers:
             for problem in problems(book, text):

@@ -40,6 +40,7 @@ class Finding:
 @dataclass(frozen=True)
 class Report:
     findings: list[Finding]
+    swept: list[dict[str, str]] | None = None  # what `cm check --sweep` did, one item per file
 
     @property
     def errors(self) -> list[Finding]:
@@ -57,6 +58,7 @@ class Report:
             "errors": len(self.errors),
             "warnings": len(self.warnings),
             "findings": [asdict(f) for f in self.findings],
+            **({"swept": self.swept} if self.swept is not None else {}),
         }
 
 

@@ -65,9 +65,10 @@ _STARTS = re.compile(
 
 
 def looks_like_mt(text: str) -> bool:
-    """The first non-blank line is an MT key and the file has MT's separators."""
+    """The first line that is neither blank nor a separator is an MT key, and the file has MT's
+    separators (some exporters open the file with the `--------` that ends an entry)."""
     for line in text.splitlines():
-        if line.strip():
+        if line.strip().lstrip("\ufeff") not in ("", ENTRY_END, SECTION_END):
             return bool(_STARTS.match(line.lstrip("\ufeff"))) and re.search(r"^-{5}\s*$", text, re.M) is not None
     return False
 

@@ -93,8 +93,9 @@ class _Item:
             )  # fmt: skip
 
 
-def _items(data: bytes, filename: str, options: ReadOptions):
-    """Each `<item>` of the export with its number, dropped from memory once read."""
+def _items(data: bytes, filename: str, authors: dict[str, str], options: ReadOptions):
+    """Each `<item>` of the export with its number, dropped from memory once read; `authors` gets
+    each `<wp:author>`'s login → display name (the channel lists them before the items)."""
     namespace, channel, number = None, None, 0
     stream = io.BytesIO(data)
     try:
@@ -105,7 +106,12 @@ def _items(data: bytes, filename: str, options: ReadOptions):
                 elif namespace is None and (found := _WP.match(element.tag)):
                     namespace = found[0][1:-1]
                 continue
-            if element.tag == "item":
+            if namespace and element.tag == f"{{{namespace}}}author":
+                login = element.findtext(f"{{{namespace}}}author_login", "").strip()
+                shown = element.findtext(f"{{{namespace}}}author_display_name", "").strip()
+                if login and shown:
+                    authors[login] = shown
+            elif element.tag == "item":
                 number += 1
                 if namespace is None:
                     raise BookError(f"{filename}: not a WordPress export (no wp: fields)")
@@ -129,8 +135,8 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
     """The posts of a WordPress export, with their approved comments; what is skipped, counted."""
     options = options or ReadOptions()
     found = Found([])
-    items = []
-    for item in _items(data, filename, options):
+    items, authors = [], {}
+    for item in _items(data, filename, authors, options):
         if item.type != "post" and not (item.type == "page" and options.pages):
             found.skipped.append(Skipped(item.where, item.type or "no type"))
         elif item.status in NEVER or (item.status in DRAFTS and not options.drafts):
@@ -144,7 +150,8 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
     bodies = [next(texts) for _ in items]
     site = _channel_site(data)
     for item, body in zip(items, bodies, strict=True):
-        post = Post(item.title, item.date[:10], body, item.where, item.author, item.link,
+        author = authors.get(item.author.strip(), item.author)  # dc:creator is the login
+        post = Post(item.title, item.date[:10], body, item.where, author, item.link,
                     urlsplit(item.link).netloc or site, status="" if item.status == "publish" else item.status,
                     categories=item.categories, tags=item.tags)  # fmt: skip
         for author, date, _, url, ref, parent in item.comments:
