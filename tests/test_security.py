@@ -17,6 +17,8 @@ import pytest
 from conftest import Cm, copy_book, snapshot
 from test_export import epubcheck_clean
 
+from clientmilitant.storage import outline_file
+
 # The smallest PNG: one transparent pixel.
 PIXEL = bytes.fromhex(
     "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c63f8cf"
@@ -171,9 +173,16 @@ def test_check_warns_about_active_content_with_file_and_line(small_book: Path):
 CONTROLS = "\x1b]0;pwned\x07Titre \x1b[2J\u202eeffacé\x9b"
 
 
+def title_already_in_the_book(book: Path, title: str) -> None:
+    """Section 1.1 retitled in outline.yaml by hand (cm refuses such a title on its command line)."""
+    outline = outline_file.loads((book / "outline.yaml").read_bytes())
+    outline.parts[0].sections[0].title = title
+    (book / "outline.yaml").write_text(outline_file.dumps(outline), encoding="utf-8")
+
+
 def test_control_characters_never_reach_an_export(small_book: Path):
     cm = Cm(small_book)
-    cm("section", "rename", "1.1", CONTROLS).ok()
+    title_already_in_the_book(small_book, CONTROLS)
     write_chapter(small_book, "masses", f"Texte {CONTROLS} fin.\n")
     cm("export", "epub").ok()
     output = next((small_book / "build").iterdir())
@@ -188,13 +197,33 @@ def test_control_characters_never_reach_an_export(small_book: Path):
 
 def test_control_characters_are_shown_escaped_on_the_terminal(small_book: Path):
     cm = Cm(small_book)
-    cm("section", "rename", "1.1", CONTROLS).ok()
-    for args in (("outline", "show"), ("stats",), ("section", "rename", "1.1", CONTROLS)):
+    title_already_in_the_book(small_book, CONTROLS)
+    for args in (("outline", "show"), ("stats",)):
         for env in ({}, {"TTY_COMPATIBLE": "1", "FORCE_COLOR": "1", "NO_COLOR": ""}):
             result = cm(*args, env=env).ok()
             assert "\x07" not in result.stdout and "\x1b]" not in result.stdout and "\x1b[2J" not in result.stdout
             assert "\u202e" not in result.stdout
             assert "\\x1b]0;pwned" in result.stdout, (args, env, result.stdout)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("section", "add", CONTROLS),
+        ("section", "rename", "1.1", "Titre \x1b[31mrouge\x1b[0m"),
+        ("section", "set", "1.1", "--notes", "note\x9b"),
+        ("point", "add", "1.1", "point \u202epiégé"),
+        ("book", "set", "title", "Livre\x07"),
+    ],
+)
+def test_control_characters_typed_on_the_command_line_are_refused(small_book: Path, args: tuple[str, ...]):
+    """They were stored, then printed raw: `section add $'Titre \\e[31mrouge'` coloured the terminal."""
+    before = snapshot(small_book, keep_lock=True)
+    result = Cm(small_book)(*args)
+    assert result.code == 2 and ("control character \\x" in result.stderr or "control character \\u" in result.stderr)
+    assert not set(result.stdout + result.stderr) & set("\x1b\x07\x9b\u202e"), result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2  # the error and its hint
+    assert snapshot(small_book, keep_lock=True) == before
 
 
 RSS = """<?xml version="1.0" encoding="UTF-8"?>

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from clientmilitant.core.errors import CmError
 from clientmilitant.core.text import did_you_mean
+from clientmilitant.core.untrusted import refuse_controls
 
 if TYPE_CHECKING:
     from clientmilitant.core.model import Outline
@@ -42,7 +43,7 @@ def set_book_value(outline: Outline, key: str, value: str) -> None:
         close = did_you_mean(key, settable)
         hint = f"did you mean {close}?" if close else f"one of: {', '.join(settable)}"
         raise CmError(f"no book setting '{key}'", hint)
-    value = value.strip()
+    value = refuse_controls(value, f"book.{key}").strip()
     if key == "lang" and not LANG_PATTERN.fullmatch(value):
         raise CmError(f"'{value}' is not a language tag", "use a BCP 47 tag like fr-FR")
     if key == "title" and not value:

@@ -22,6 +22,7 @@ from clientmilitant.core.errors import CmError, NotFound, OutOfRange, Refused
 from clientmilitant.core.ids import ID_PATTERN, check_new_id, is_valid_id, slugify, unique_id  # noqa: F401
 from clientmilitant.core.placement import After, Before, Down, Place, Top, Under, Up, Where  # noqa: F401
 from clientmilitant.core.text import did_you_mean
+from clientmilitant.core.untrusted import refuse_controls
 
 STATUSES = ("idea", "draft", "revised", "final")
 DEFAULT_STATUS = "idea"
@@ -311,7 +312,7 @@ def set_section(
             raise CmError(f"a target must be a number of words, not {target}")
         section.target = target or None
     if notes is not None:
-        section.notes = notes or None
+        section.notes = refuse_controls(notes, "the notes") or None
     return located
 
 
@@ -324,7 +325,7 @@ def check_status(value: str) -> str:
 
 
 def clean_title(title: str) -> str:
-    title = " ".join(title.split())
+    title = " ".join(refuse_controls(title, "the title").split())
     if not title:
         raise CmError("a section needs a title")
     return title
@@ -344,7 +345,7 @@ def _point_index(section: Section, number: int, number_str: str) -> int:
 def add_point(outline: Outline, ref: str, text: str, position: int | None = None) -> tuple[Located, int]:
     located = find(outline, ref)
     points = located.section.points
-    text = text.strip()
+    text = refuse_controls(text, "the point").strip()
     if not text:
         raise CmError("a point needs some text")
     if position is None:

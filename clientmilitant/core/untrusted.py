@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from clientmilitant.core.errors import CmError
 from clientmilitant.core.words import blank_out_unread
 
 # C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
@@ -39,6 +40,17 @@ def strip_controls(text: str, keep_cr: bool = False) -> str:
 
 def has_controls(text: str) -> bool:
     return bool(_SHOWN.search(text))
+
+
+def refuse_controls(text: str, what: str) -> str:
+    """`text` typed on the command line, refused when it holds a control character or a bidi override:
+    cm never stores what it would have to strip or escape later."""
+    if found := _SHOWN.search(text):
+        raise CmError(
+            f"{what} holds the control character {escape_controls(found[0])} (at character {found.start() + 1})",
+            "type it without: cm stores no control characters or bidi overrides",
+        )
+    return text
 
 
 def escape_controls(text: str, keep: str = "\n\t") -> str:
