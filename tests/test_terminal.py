@@ -160,7 +160,8 @@ def test_no_command_lets_a_control_character_reach_the_terminal(hostile_book: Pa
     assert not problems, "\n".join(problems)
     shown = "".join(result["output"] for result in results)
     assert "\\x1b[31mROUGE" in shown and "\\x1b]0;pwned" in shown and "\\u202e" in shown
-    assert "\x1b[1m" in results[1]["output"]  # on the terminal, cm's own colours are still drawn
+    if commands is READING:
+        assert "\x1b[1m" in results[1]["output"]  # on the terminal, cm's own colours are still drawn
 
 
 def test_json_escapes_every_control_character_itself(hostile_book: Path):
