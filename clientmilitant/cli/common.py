@@ -7,10 +7,11 @@ rich, so it holds no colour codes or markup.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -77,12 +78,15 @@ def options_named(**options: str) -> Iterator[None]:
 
 def print_json(data: Any) -> None:
     """Indented for a person on a terminal; compact in a pipe, where json's C encoder is ~5× faster
-    (it is not used with indent) and `jq` indents anyway."""
+    (it is not used with indent) and `jq` indents anyway. json escapes C0 controls itself; DEL, C1
+    controls and bidi overrides, which it leaves raw, are written as `\\u009b` too."""
+    from clientmilitant.core.untrusted import json_escape_controls
+
     if is_terminal():
         text = json.dumps(data, ensure_ascii=False, indent=2)
     else:
         text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(json_escape_controls(text) + "\n")
 
 
 def is_terminal() -> bool:
@@ -92,11 +96,35 @@ def is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def console() -> Console:
-    """A console on stdout; rich itself drops colour when NO_COLOR is set or stdout is not a terminal."""
-    from rich.console import Console
+def console(stderr: bool = False) -> Console:
+    """A console on stdout (or stderr): the only way cm's commands draw with rich. Every piece of text
+    it draws has its control characters shown escaped (`\\x1b[31m`) before rich adds its own colour
+    codes, so that no title, chapter, feed or file name can reach the terminal raw, whatever the
+    renderable (text, table, tree, progress). rich itself drops colour when NO_COLOR is set or the
+    stream is not a terminal."""
+    stream = sys.stderr if stderr else sys.stdout
+    return _safe_console_class()(file=getattr(stream, "raw", stream), highlight=False, soft_wrap=False)
 
-    return Console(highlight=False, soft_wrap=False)
+
+@functools.cache
+def _safe_console_class() -> type[Console]:
+    from rich.console import Console
+    from rich.segment import Segment
+
+    from clientmilitant.core.untrusted import escape_controls
+
+    class SafeConsole(Console):
+        """rich's Console, escaping control characters in every text segment (not in rich's own
+        control segments: cursor moves of a progress bar)."""
+
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            safe = (
+                segment if segment.control else Segment(escape_controls(segment.text), *segment[1:])
+                for segment in buffer
+            )
+            return super()._render_buffer(safe)
+
+    return SafeConsole
 
 
 # The styles cm's messages use. In a pipe they are dropped without loading rich (~40 ms a command).
@@ -124,18 +152,39 @@ def warn(message: str) -> None:
 
 
 class EscapingStream:
-    """stdout or stderr with control characters shown escaped (`\\x1b]0;…`): a title from a feed must
-    never clear the screen or set the terminal's title. Colour codes (ESC [ … m), which rich writes
-    itself, pass; so do tab and newline."""
+    """stdout or stderr with every control character shown escaped (`\\x1b]0;…`, `\\x1b[31m`): a title
+    from a feed must never clear the screen, set the terminal's title or colour the text. Tab and
+    newline pass. cm's own rich consoles (`console()`) escape author text themselves and write to
+    `raw`; another library's rich console (typer's help and usage errors, whose text is cm's own
+    docstrings and arguments click quotes with repr) writes through `rich_proxied_file`, where
+    only colour codes pass."""
 
     def __init__(self, stream: Any) -> None:
-        self._stream = stream
+        self.raw = stream
+
+    def write(self, text: str) -> int:
+        from clientmilitant.core.untrusted import escape_controls
+
+        self.raw.write(escape_controls(text))
+        return len(text)
+
+    @property
+    def rich_proxied_file(self) -> _ColourStream:
+        return _ColourStream(self.raw)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw, name)
+
+
+class _ColourStream(EscapingStream):
+    """What a rich console not of cm's writes: its colour codes pass, every other control character is escaped."""
 
     def write(self, text: str) -> int:
         from clientmilitant.core.untrusted import escape_terminal
 
-        self._stream.write(escape_terminal(text))
+        self.raw.write(escape_terminal(text))
         return len(text)
 
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._stream, name)
+    @property
+    def rich_proxied_file(self) -> _ColourStream:
+        return self

@@ -9,7 +9,16 @@ from pathlib import Path
 
 import typer
 
-from clientmilitant.cli.common import JSON_OPTION, PANDOC_OPTION, current_book, display_path, escape, print_json, say
+from clientmilitant.cli.common import (
+    JSON_OPTION,
+    PANDOC_OPTION,
+    console,
+    current_book,
+    display_path,
+    escape,
+    print_json,
+    say,
+)
 
 app = typer.Typer(
     help="Export the book through pandoc: markdown, epub, docx, html or pdf (default: build/<title>.<ext>).",
@@ -39,10 +48,7 @@ def progress_display() -> Iterator[Callable[[str], None]]:
     if not sys.stderr.isatty():
         yield lambda step: sys.stderr.write(f"cm: {step}\n")
         return
-    from rich.console import Console
-
-    console = Console(stderr=True, highlight=False)
-    with console.status("starting") as status:
+    with console(stderr=True).status("starting") as status:
 
         def show(step: str) -> None:
             status.update(escape(step) + "…")

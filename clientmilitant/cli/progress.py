@@ -34,10 +34,11 @@ def import_progress(shown: bool = True) -> Iterator[Callable[[str, int, int], No
         if "bar" not in state:
             if time.monotonic() - started < delay:
                 return
-            from rich.console import Console
             from rich.progress import Progress
 
-            state["bar"] = Progress(console=Console(stderr=True), transient=True)
+            from clientmilitant.cli.common import console
+
+            state["bar"] = Progress(console=console(stderr=True), transient=True)
             state["bar"].start()
         bar = state["bar"]
         if state.get("stage") != stage:

@@ -85,6 +85,15 @@ def escape_terminal(text: str) -> str:
     return _TERMINAL.sub(shown, text)
 
 
+_JSON_RAW = re.compile(f"[{re.escape(''.join(chr(c) for c in range(0x7F, 0xA0)) + _BIDI)}]")
+
+
+def json_escape_controls(text: str) -> str:
+    """JSON text with DEL, C1 controls and bidi overrides written as `\\u009b` (json.dumps with
+    ensure_ascii=False escapes only C0 controls): the same data, and nothing raw for a terminal."""
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+
+
 def scheme(url: str) -> str | None:
     """`https` for `https://…`; None for a path or an anchor."""
     found = _SCHEME.match(url)
