@@ -54,7 +54,8 @@ SAME_TEXT = {
     "WordPress autop": "<p>Un paragraphe<br />\nsur deux lignes.</p>\n<p>Un autre.</p>\n<ul>\n<li>liste</li>\n</ul>\n"
     '<p><img class="size-full" src="http://b.fr/i.png" alt="" /> La légende</p>',
     "runs of spaces": "<p>  Des   espaces    multiples\n  et un retour  </p><p>\n\tTabulé\n</p>",
-    "line breaks": "<p>ligne un<br>ligne deux<br><br>ligne après double</p>",
+    # a double break is a paragraph here, a single break in pandoc's plain text: test_two_line_breaks_…
+    "line breaks": "<p>ligne un<br>ligne deux<br />ligne trois</p>",
 }
 
 
@@ -97,6 +98,17 @@ def test_a_quote_after_a_paragraph_gets_its_blank_line() -> None:
     """The converter writes `Avant.\\n> Une citation.`, which pandoc reads as one paragraph."""
     (markdown,) = html_to_markdown([SAME_TEXT["quote after a paragraph"]])
     assert markdown == "Avant.\n\n> Une citation.\n\nBloc\n\n> Deux"
+
+
+def test_two_line_breaks_in_a_row_make_a_paragraph() -> None:
+    """Blogger and hand-typed HTML write paragraphs as `texte<br /><br />texte`: that was `texte\\` then a
+    line holding only `\\` (a break on an empty line), where a reader sees a paragraph."""
+    blogger = "Mishka, toujours un plaisir !<br /><br />Dommage que tu écrives si peu.<br />Une ligne."
+    assert html_to_markdown([blogger]) == [
+        "Mishka, toujours un plaisir !\n\nDommage que tu écrives si peu.\\\nUne ligne."
+    ]
+    assert html_to_markdown(["<p>a<br>\n<br>\n<br />b</p>"]) == ["a\n\nb"]
+    assert html_to_markdown(["<pre>code \\\n\\\n</pre>"]) == ["```\ncode \\\n\\\n```"]  # code untouched
 
 
 def test_nothing_active_survives_not_even_as_a_link() -> None:

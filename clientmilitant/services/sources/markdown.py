@@ -12,6 +12,8 @@ Around the converter, three documented steps:
   (and its strict mode keeps every run of spaces and newlines, which Markdown reads as line
   breaks): they are swapped for private-use characters before and put back after.
 - A block quote after a paragraph gets the blank line before it that pandoc's Markdown needs.
+- Two line breaks in a row (`texte<br /><br />texte`, Blogger's paragraphs) make a paragraph, not
+  a line holding only a break.
 - Its escaping of `-`, `.`, `)`, `=`, `+`, `&` is kept only where Markdown could read the character
   as syntax (a list marker at a line's start, an entity): `tee\\-shirt` reads `tee-shirt`.
 Active content (iframe, script, style, object, embed, form, media) is dropped, not made a link.
@@ -101,6 +103,10 @@ def tidy(markdown: str) -> str:
             fence = opening[1]
         elif not line.strip():
             line = ""
+        elif line.strip() == "\\":  # a break on an empty line: `<br /><br />`, a paragraph to a reader
+            line = ""
+            if lines and lines[-1].endswith("\\"):
+                lines[-1] = lines[-1][:-1].rstrip()
         elif line.lstrip().startswith(">") and lines and lines[-1].strip() and not lines[-1].lstrip().startswith(">"):
             lines.append("")  # `a\n> b` is one paragraph to pandoc: the quote needs its blank line
         line = line if opening else _unescape(line)
