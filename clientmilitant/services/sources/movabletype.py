@@ -195,6 +195,10 @@ def _html(lines: list[str], convert_breaks: str) -> str:
     return text
 
 
+def _url(keys: dict[str, str]) -> str:
+    return keys.get("UNIQUE URL") or keys.get("UNIQUEURL", "")
+
+
 def _tags(value: str) -> list[str]:
     return [tag.strip().strip('"').strip() for tag in re.findall(r'"[^"]*"|[^,]+', value) if tag.strip().strip('"')]
 
@@ -238,13 +242,15 @@ def parse_movabletype(text: str, filename: str, options: ReadOptions | None = No
     found = Found([])
     entries = _select(_entries(text), filename, options, found)
     htmls: list[str] = []
+    bases: list[str] = []
     for entry in entries:
         htmls.append("" if _breaks(entry).startswith("markdown") else _html(entry.body, _breaks(entry)))
         htmls += [_html(lines, _comment_breaks(lines)) for _, lines in entry.comments]
-    texts = iter(html_to_markdown(htmls, options.counter("converting")))
+        bases += [_url(entry.keys)] * (1 + len(entry.comments))
+    texts = iter(html_to_markdown(htmls, options.counter("converting"), bases))
     for entry in entries:
         keys = entry.keys
-        url = keys.get("UNIQUE URL") or keys.get("UNIQUEURL", "")
+        url = _url(keys)
         body = next(texts)
         if _breaks(entry).startswith("markdown"):
             body = "\n".join(entry.body).strip("\n")
