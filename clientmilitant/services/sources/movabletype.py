@@ -195,6 +195,10 @@ def _html(lines: list[str], convert_breaks: str) -> str:
     return text
 
 
+def _url(keys: dict[str, str]) -> str:
+    return keys.get("UNIQUE URL") or keys.get("UNIQUEURL", "")
+
+
 def _tags(value: str) -> list[str]:
     return [tag.strip().strip('"').strip() for tag in re.findall(r'"[^"]*"|[^,]+', value) if tag.strip().strip('"')]
 
@@ -242,11 +246,11 @@ def parse_movabletype(text: str, filename: str, options: ReadOptions | None = No
         # lines, their HTML and their Markdown at once (a 221 MB export peaked at 1.6 GB)
         htmls = ["" if _breaks(entry).startswith("markdown") else _html(entry.body, _breaks(entry))]
         htmls += [_html(lines, _comment_breaks(lines)) for _, lines in entry.comments]
-        texts = iter(html_to_markdown(htmls))
+        texts = iter(html_to_markdown(htmls, bases=[_url(entry.keys)] * len(htmls)))
         if number % 200 == 0 or number == len(entries):
             options.tell("converting", number, len(entries))
         keys = entry.keys
-        url = keys.get("UNIQUE URL") or keys.get("UNIQUEURL", "")
+        url = _url(keys)
         body = next(texts)
         if _breaks(entry).startswith("markdown"):
             body = "\n".join(entry.body).strip("\n")
