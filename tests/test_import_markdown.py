@@ -185,3 +185,28 @@ def test_relative_links_and_images_are_made_absolute_against_the_post(cm: Cm, tm
         assert link in text, text
     assert archive(cm, "Sans lien").text == "[à propos](https://blog.exemple.fr/apropos)"  # the blog's address
     assert archive(cm, "Billet MT").text == "Lire [avant](http://jbp.typepad.com/jb/2007/11/avant.html)."
+
+
+def test_markup_nested_too_deep_for_the_converter_is_said_not_lost_silently(cm: Cm, tmp_path: Path) -> None:
+    """html-to-markdown skips what lies deeper than 1,024 levels (and says so only in its result):
+    the import names the post and goes on."""
+    deep = "<p>Avant.</p>" + "<div>" * 1100 + "Texte enfoui." + "</div>" * 1100
+    items = "".join(
+        f"<item><title>Billet {n}</title><link>http://deep.example.fr/{n}.html</link>"
+        f"<description>{html.escape(body)}</description></item>"
+        for n, body in enumerate(["<p>Un billet sage.</p>", deep])
+    )
+    feed = tmp_path / "deep.xml"
+    feed.write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>')
+    result = cm("source", "import", str(feed)).ok()
+    assert "deep.xml: entry 2: its HTML is nested more than 1,024 levels deep: the text below was left out" in (
+        result.stderr
+    )
+    assert archive(cm, "Billet 0").text == "Un billet sage." and archive(cm, "Billet 1").text.startswith("Avant.")
+    typepad = tmp_path / "deep.txt"
+    typepad.write_text(
+        f"AUTHOR: jbp\nTITLE: Profond\nDATE: 01/02/2004 10:00:00 AM\n-----\nBODY:\n{deep}\n-----\n--------\n",
+        encoding="utf-8",
+    )
+    result = cm("source", "import", str(typepad)).ok()
+    assert "deep.txt:1: its HTML is nested more than 1,024 levels deep" in result.stderr

@@ -118,13 +118,19 @@ def tidy(markdown: str) -> str:
 
 
 def html_to_markdown(
-    bodies: list[str], progress: Callable[[int, int], None] | None = None, bases: list[str] | None = None
+    bodies: list[str],
+    progress: Callable[[int, int], None] | None = None,
+    bases: list[str] | None = None,
+    places: list[str] | None = None,
+    warnings: list[str] | None = None,
 ) -> list[str]:
     """Each HTML fragment as Markdown; `progress(done, total)` is told every few hundred bodies.
 
     `bases[i]` is the address of the page body i was on (the post's link): its relative links and
     images (`/2007/12/billet.html`, `img/a.png`) are made absolute against it, so that an archived
-    post still leads where it led on the blog. "" or no `bases`: links are kept as written."""
+    post still leads where it led on the blog. "" or no `bases`: links are kept as written.
+    Text the converter had to leave out (markup nested deeper than its limit of 1,024 levels) is
+    said in `warnings`, as `places[i]: …`: never lost silently."""
     from html_to_markdown import convert
 
     options: dict[str, object] = {}
@@ -135,7 +141,16 @@ def html_to_markdown(
             if len(options) > 256:  # a post's body and its comments share a base: keep only recent ones
                 options.clear()
             options[base] = _options(base if urlsplit(base).scheme in ("http", "https") else "")
-        results.append(tidy(convert(_protect(html), options[base]).content) if html.strip() else "")
+        result = convert(_protect(html), options[base]) if html.strip() else None
+        results.append(tidy(result.content) if result is not None else "")
+        if result is not None and warnings is not None and _lost(result):
+            place = places[done - 1] if places else f"body {done}"
+            warnings.append(f"{place}: its HTML is nested more than 1,024 levels deep: the text below was left out")
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
     return results
+
+
+def _lost(result) -> bool:
+    """Whether the converter skipped part of the input (too deep, or cut)."""
+    return any(str(w.kind).lower().endswith(("depth_limit_exceeded", "truncated_input")) for w in result.warnings or [])

@@ -246,7 +246,8 @@ def parse_movabletype(text: str, filename: str, options: ReadOptions | None = No
         # lines, their HTML and their Markdown at once (a 221 MB export peaked at 1.6 GB)
         htmls = ["" if _breaks(entry).startswith("markdown") else _html(entry.body, _breaks(entry))]
         htmls += [_html(lines, _comment_breaks(lines)) for _, lines in entry.comments]
-        texts = iter(html_to_markdown(htmls, bases=[_url(entry.keys)] * len(htmls)))
+        places, bases = [f"{filename}:{entry.line}"] * len(htmls), [_url(entry.keys)] * len(htmls)
+        texts = iter(html_to_markdown(htmls, None, bases, places, found.warnings))
         if number % 200 == 0 or number == len(entries):
             options.tell("converting", number, len(entries))
         keys = entry.keys

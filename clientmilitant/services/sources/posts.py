@@ -13,12 +13,14 @@ from clientmilitant.core.posts import Comment, Post, Skipped
 __all__ = ["Comment", "Found", "Post", "ReadOptions", "Skipped", "html_to_markdown", "text_to_markdown"]
 
 
-def html_to_markdown(bodies: list[str], progress=None, bases: list[str] | None = None) -> list[str]:
+def html_to_markdown(
+    bodies: list[str], progress=None, bases: list[str] | None = None, places=None, warnings=None
+) -> list[str]:
     """Each HTML fragment as Markdown, relative links read against `bases` (markdown.py: html-to-markdown,
     not pandoc: see why there)."""
     from clientmilitant.services.sources.markdown import html_to_markdown as convert
 
-    return convert(bodies, progress, bases)
+    return convert(bodies, progress, bases, places, warnings)
 
 
 def text_to_markdown(lines: list[str]) -> str:
