@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import CmError
-from clientmilitant.storage.files import atomic_write, display_path, locked
+from clientmilitant.storage.files import atomic_write, display_path
 from clientmilitant.storage.strict_yaml import StrictReader
 
 if TYPE_CHECKING:
@@ -149,7 +149,7 @@ def editing(book: Book) -> Iterator[list[Feedback]]:
     """The feedback list, changed by the caller under the book's lock, then saved atomically.
 
     Nothing is written when the caller raises."""
-    with locked(book.state_dir / "lock"):
+    with book.lock():  # refused, before anything is created, when .cm/ leads out of the book
         items = load(book)
         yield items
         ids = [item.id for item in items]
