@@ -35,6 +35,9 @@ have their runs alternated):
    book with a move and a rename in the working tree; `cm stats --history` on 2,000 commits (made
    with `git fast-import`); `cm check` (blog-voice rules and repeated passages) on a 100,000-word
    book; `cm chapter seed --dry-run` of 20 posts.
+8. Imports (issue 14, benchmarks/imports.py): `cm source import` of 1,000 posts as RSS, WordPress
+   WXR and Typepad (820 posts, 1,000 comments) against the floor (a one-post feed); with
+   `--big-imports`, 10,000 and 100,000 posts in each format against the 1,000 (≤ 150 × at 100,000).
 
 Nothing here touches the repository's book except reading it for (1); synthetic books live in a
 temporary folder. The machine's load average is printed: on a shared machine, timings are noise.
@@ -488,8 +491,9 @@ def main() -> None:
     )
     parser.add_argument("--sizes", default=None, help="comma-separated section counts (default 100,1000,10000)")
     parser.add_argument(
-        "--only", default="startup,sizes,export,pdf,sources,preview,storage,desk", help="which parts to run"
+        "--only", default="startup,sizes,export,pdf,sources,imports,preview,storage,desk", help="which parts to run"
     )
+    parser.add_argument("--big-imports", action="store_true", help="imports of 10,000 and 100,000 posts too (long)")
     options = parser.parse_args()
     startup_repeat = options.repeat or (5 if options.quick else 21)
     repeat = options.repeat or (3 if options.quick else 7)
@@ -516,6 +520,10 @@ def main() -> None:
             report += pdf_section(folder, repeat)
         if "sources" in parts:
             report += sources_section(folder, repeat)
+        if "imports" in parts:
+            from imports import section as imports_section  # benchmarks/imports.py, beside this script
+
+            report += imports_section(options.big_imports, min(repeat, 3))
         if "preview" in parts:
             report += preview_section(folder, repeat)
         if "storage" in parts:

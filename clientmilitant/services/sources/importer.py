@@ -136,7 +136,7 @@ def gather(book: Book, archives: Archives, paths: list[Path], defaults: Defaults
     files, posts, skipped, warnings = [], [], [], []
     book.load()  # a broken outline.yaml is refused before any file is read
     known: dict[str, Post] | None = None  # first line → post: archived posts, then earlier files' posts
-    options = ReadOptions(defaults.drafts, defaults.pages, defaults.lenient, _counter(progress, "converting"))
+    options = ReadOptions(defaults.drafts, defaults.pages, defaults.lenient, progress)
     for path in paths:
         kind, found = read_posts(path, options)
         if kind == TEXT:

@@ -77,7 +77,7 @@ def _default_id(title: str, url: str) -> str:
 
 
 def read_post_file(path: Path) -> str:
-    """A post's text from a file: Markdown or plain text as it is; HTML through pandoc."""
+    """A post's text from a file: Markdown or plain text as it is; HTML converted (sources/markdown.py)."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:

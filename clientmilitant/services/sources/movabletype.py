@@ -241,7 +241,7 @@ def parse_movabletype(text: str, filename: str, options: ReadOptions | None = No
     for entry in entries:
         htmls.append("" if _breaks(entry).startswith("markdown") else _html(entry.body, _breaks(entry)))
         htmls += [_html(lines, _comment_breaks(lines)) for _, lines in entry.comments]
-    texts = iter(html_to_markdown(htmls, options.progress))
+    texts = iter(html_to_markdown(htmls, options.counter("converting")))
     for entry in entries:
         keys = entry.keys
         url = keys.get("UNIQUE URL") or keys.get("UNIQUEURL", "")

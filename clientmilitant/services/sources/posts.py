@@ -1,12 +1,10 @@
 """What every importer gives: posts with their metadata, Markdown text and comments.
 
-Also the one place where HTML bodies (feeds, WXR, Movable Type) become Markdown, through
-export/pandoc.py: all the bodies of a file go through one pandoc run.
+Also the one door through which HTML bodies (feeds, WXR, Movable Type) become Markdown (markdown.py).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,27 +13,11 @@ from clientmilitant.core.posts import Comment, Post, Skipped
 __all__ = ["Comment", "Found", "Post", "ReadOptions", "Skipped", "html_to_markdown", "text_to_markdown"]
 
 
-# Markdown as plain as pandoc writes it: no raw HTML, no attributes, no divs or spans; and
-# without `smart`, so that « », ’ and … stay the characters the author typed.
-PANDOC_MARKDOWN = (
-    "markdown-raw_html-native_divs-native_spans-fenced_divs-bracketed_spans"
-    "-header_attributes-link_attributes-inline_code_attributes-fenced_code_attributes-smart"
-)
-
-
 def html_to_markdown(bodies: list[str], progress=None) -> list[str]:
-    """Each HTML fragment as Markdown, in a few pandoc runs for a whole file (not one per post)."""
-    from clientmilitant.services.export.pandoc import convert_fragments
+    """Each HTML fragment as Markdown (markdown.py: html-to-markdown, not pandoc: see why there)."""
+    from clientmilitant.services.sources.markdown import html_to_markdown as convert
 
-    return [
-        _EMPTY_BREAKS.sub("\n\n", text).strip("\n")
-        for text in convert_fragments(bodies, "html", PANDOC_MARKDOWN, progress)
-    ]
-
-
-# Blogger spaces paragraphs with `<div><br /></div>`: pandoc writes that empty line break as a
-# paragraph holding only `\`, which is nothing a reader sees.
-_EMPTY_BREAKS = re.compile(r"(?:\n\n|^)\\(?:\n\n|$)")
+    return convert(bodies, progress)
 
 
 def text_to_markdown(lines: list[str]) -> str:
@@ -70,9 +52,17 @@ class Found:
 @dataclass(frozen=True)
 class ReadOptions:
     """What the user asked of the readers: drafts and pages included, ill-formed feeds accepted;
-    `progress(done, total)` is told of the bodies converted."""
+    `progress(stage, done, total)` is told how far reading and converting have gone."""
 
     drafts: bool = False
     pages: bool = False
     lenient: bool = False
-    progress: Callable[[int, int], None] | None = None
+    progress: Callable[[str, int, int], None] | None = None
+
+    def tell(self, stage: str, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(stage, done, total)
+
+    def counter(self, stage: str) -> Callable[[int, int], None] | None:
+        """A `(done, total)` callback for one stage, or None when nobody listens."""
+        return None if self.progress is None else lambda done, total: self.tell(stage, done, total)

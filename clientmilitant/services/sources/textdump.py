@@ -28,9 +28,8 @@ from dataclasses import dataclass, field
 
 from clientmilitant.core.dates import is_date_header, parse_date
 from clientmilitant.core.errors import BookError
-from clientmilitant.core.plan_post import SYMBOL_FONT_CHARACTERS
 from clientmilitant.core.posts import Comment
-from clientmilitant.core.text import fold
+from clientmilitant.core.text import fold, symbol_font_to_unicode
 from clientmilitant.services.sources.posts import Found, Post, text_to_markdown
 
 CHROME_LINES = {
@@ -126,8 +125,7 @@ def read_lines(text: str, filename: str) -> list[Line]:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         raise BookError(f"{filename}:{line}: binary data, not text")
-    for char, replacement in SYMBOL_FONT_CHARACTERS.items():  # Word's Symbol-font arrows, as in the plan
-        text = text.replace(char, replacement)
+    text = symbol_font_to_unicode(text)  # Word's Symbol-font arrows, as in the plan
     return [classify(number, raw, filename) for number, raw in enumerate(text.splitlines(), start=1)]
 
 

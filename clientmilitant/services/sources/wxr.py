@@ -93,12 +93,13 @@ class _Item:
             )  # fmt: skip
 
 
-def _items(data: bytes, filename: str, authors: dict[str, str]):
+def _items(data: bytes, filename: str, authors: dict[str, str], options: ReadOptions):
     """Each `<item>` of the export with its number, dropped from memory once read; `authors` gets
     each `<wp:author>`'s login → display name (the channel lists them before the items)."""
     namespace, channel, number = None, None, 0
+    stream = io.BytesIO(data)
     try:
-        for event, element in ElementTree.iterparse(io.BytesIO(data), events=("start", "end")):
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
             if event == "start":
                 if element.tag == "channel":
                     channel = element
@@ -115,6 +116,8 @@ def _items(data: bytes, filename: str, authors: dict[str, str]):
                 if namespace is None:
                     raise BookError(f"{filename}: not a WordPress export (no wp: fields)")
                 yield _Item(element, namespace, f"{filename}: item {number}")
+                if number % 100 == 0:
+                    options.tell("reading", stream.tell(), len(data))
                 if channel is not None:
                     channel.remove(element)
     except ElementTree.ParseError as error:
@@ -133,7 +136,7 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
     options = options or ReadOptions()
     found = Found([])
     items, authors = [], {}
-    for item in _items(data, filename, authors):
+    for item in _items(data, filename, authors, options):
         if item.type != "post" and not (item.type == "page" and options.pages):
             found.skipped.append(Skipped(item.where, item.type or "no type"))
         elif item.status in NEVER or (item.status in DRAFTS and not options.drafts):
@@ -143,7 +146,7 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
         else:
             items.append(item)
     htmls = [item.html for item in items] + [c[2] for item in items for c in item.comments]
-    texts = iter(html_to_markdown(htmls, options.progress))
+    texts = iter(html_to_markdown(htmls, options.counter("converting")))
     bodies = [next(texts) for _ in items]
     site = _channel_site(data)
     for item, body in zip(items, bodies, strict=True):
