@@ -86,6 +86,47 @@ def test_check_reports_each_outside_resource_with_file_and_line(book_with_outsid
     assert all(line.startswith("chapters/masses.md:") and " error " in line for line in errors)
 
 
+@pytest.fixture
+def book_with_encoded_paths(tmp_path: Path) -> Path:
+    """A chapter naming a file outside the book through URL escapes, HTML entities and a reference."""
+    from urllib.parse import quote
+
+    book = copy_book("small-book", tmp_path)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(SECRET)
+    entities = str(secret).replace("/", "&#47;")
+    write_chapter(
+        book,
+        "masses",
+        "Le commerce.\n\n"
+        "![encodé](..%2F..%2Fsecret.png)\n\n"
+        f"![absolu encodé]({quote(str(secret), safe='')})\n\n"
+        f'<img src="{entities}" alt="entités">\n\n'
+        "![par référence][ailleurs] et ![implicite]\n\n"
+        f"![entité markdown]({entities})\n\n"
+        f"[ailleurs]: {secret}\n"
+        "[implicite]: ../../secret.png\n",
+    )
+    return book
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_export_refuses_encoded_and_referenced_paths_outside_the_book(book_with_encoded_paths: Path, fmt: str):
+    result = Cm(book_with_encoded_paths)("export", fmt)
+    assert result.code == 0, result.stderr
+    data = exported_bytes(next((book_with_encoded_paths / "build").iterdir()))
+    assert SECRET not in data and b"secret.png" not in data
+    warnings = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert len(warnings) == 6, result.stderr
+
+
+def test_check_reports_encoded_and_referenced_paths_outside_the_book(book_with_encoded_paths: Path):
+    result = Cm(book_with_encoded_paths)("check")
+    errors = [line for line in result.stdout.splitlines() if "[outside-resource]" in line]
+    assert [line.split(":")[1] for line in errors] == ["3", "5", "7", "11", "13", "14"], result.stdout
+    assert all(line.startswith("chapters/masses.md:") for line in errors)
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     requests: list[str] = []
 
