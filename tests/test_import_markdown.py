@@ -54,7 +54,8 @@ SAME_TEXT = {
     "WordPress autop": "<p>Un paragraphe<br />\nsur deux lignes.</p>\n<p>Un autre.</p>\n<ul>\n<li>liste</li>\n</ul>\n"
     '<p><img class="size-full" src="http://b.fr/i.png" alt="" /> La légende</p>',
     "runs of spaces": "<p>  Des   espaces    multiples\n  et un retour  </p><p>\n\tTabulé\n</p>",
-    "line breaks": "<p>ligne un<br>ligne deux<br><br>ligne après double</p>",
+    # a double break is a paragraph here, a single break in pandoc's plain text: test_two_line_breaks_…
+    "line breaks": "<p>ligne un<br>ligne deux<br />ligne trois</p>",
 }
 
 
@@ -99,6 +100,17 @@ def test_a_quote_after_a_paragraph_gets_its_blank_line() -> None:
     assert markdown == "Avant.\n\n> Une citation.\n\nBloc\n\n> Deux"
 
 
+def test_two_line_breaks_in_a_row_make_a_paragraph() -> None:
+    """Blogger and hand-typed HTML write paragraphs as `texte<br /><br />texte`: that was `texte\\` then a
+    line holding only `\\` (a break on an empty line), where a reader sees a paragraph."""
+    blogger = "Mishka, toujours un plaisir !<br /><br />Dommage que tu écrives si peu.<br />Une ligne."
+    assert html_to_markdown([blogger]) == [
+        "Mishka, toujours un plaisir !\n\nDommage que tu écrives si peu.\\\nUne ligne."
+    ]
+    assert html_to_markdown(["<p>a<br>\n<br>\n<br />b</p>"]) == ["a\n\nb"]
+    assert html_to_markdown(["<pre>code \\\n\\\n</pre>"]) == ["```\ncode \\\n\\\n```"]  # code untouched
+
+
 def test_nothing_active_survives_not_even_as_a_link() -> None:
     active = (
         '<p>Avant</p><iframe src="http://www.youtube.com/embed/xyz"></iframe><script>alert("x")</script>'
@@ -130,3 +142,46 @@ def test_an_imported_feed_gets_the_same_markdown(cm: Cm, tmp_path: Path) -> None
     for n, name in enumerate(names):
         assert archive(cm, f"Cas {n}").text == html_to_markdown([SAME_TEXT[name]])[0]
     assert archive(cm, "Cas 1").text.startswith("- un\n    - un-a\n    - un-b\n        1. i\n")
+
+
+RELATIVE_RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+<title>Le blog</title><link>https://blog.exemple.fr/</link><description>d</description>
+<item><title>Un billet</title><link>https://blog.exemple.fr/2008/01/billet.html</link>
+<pubDate>Mon, 07 Jan 2008 10:00:00 +0100</pubDate>
+<content:encoded><![CDATA[<p>Voir <a href="/2007/12/plan.html">le plan</a>, <a href="suite.html">la suite</a>,
+<a href="#notes">les notes</a>, <a href="https://ailleurs.fr/x">ailleurs</a>. <img src="img/a.png" alt="a"/></p>]]>
+</content:encoded></item>
+<item><title>Sans lien</title><description>&lt;a href="/apropos"&gt;à propos&lt;/a&gt;</description></item>
+</channel></rss>
+"""
+
+RELATIVE_MT = """AUTHOR: jbp
+TITLE: Billet MT
+UNIQUE URL: http://jbp.typepad.com/jb/2007/12/billet.html
+DATE: 12/13/2007 10:00:00 AM
+-----
+BODY:
+Lire <a href="/jb/2007/11/avant.html">avant</a>.
+-----
+--------
+"""
+
+
+def test_relative_links_and_images_are_made_absolute_against_the_post(cm: Cm, tmp_path: Path) -> None:
+    """An archived post keeps leading where it led on the blog: `/2007/12/plan.html` was left
+    relative, which leads nowhere once the post is out of its blog."""
+    (tmp_path / "feed.xml").write_text(RELATIVE_RSS, encoding="utf-8")
+    (tmp_path / "export.txt").write_text(RELATIVE_MT, encoding="utf-8")
+    cm("source", "import", str(tmp_path / "feed.xml"), str(tmp_path / "export.txt")).ok()
+    text = archive(cm, "Un billet").text
+    for link in (
+        "[le plan](https://blog.exemple.fr/2007/12/plan.html)",
+        "[la suite](https://blog.exemple.fr/2008/01/suite.html)",
+        "[les notes](https://blog.exemple.fr/2008/01/billet.html#notes)",
+        "[ailleurs](https://ailleurs.fr/x)",
+        "![a](https://blog.exemple.fr/2008/01/img/a.png)",
+    ):
+        assert link in text, text
+    assert archive(cm, "Sans lien").text == "[à propos](https://blog.exemple.fr/apropos)"  # the blog's address
+    assert archive(cm, "Billet MT").text == "Lire [avant](http://jbp.typepad.com/jb/2007/11/avant.html)."

@@ -24,7 +24,7 @@ def set_(
     Example: cm book set author "Jean Dupont"
     """
     with current_book().edit(f"book set {key}") as change:
-        model.set_book_value(change.outline, key, value)
+        model.set_book_value(change.outline.book, key, value)
     say(f"book {key}: {escape(getattr(change.outline.book, key)) or '(empty)'}")
 
 

@@ -5,14 +5,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from clientmilitant.core.errors import CmError
 from clientmilitant.core.text import did_you_mean
 from clientmilitant.core.untrusted import refuse_controls
-
-if TYPE_CHECKING:
-    from clientmilitant.core.model import Outline
 
 BOOK_KEYS = ("title", "subtitle", "author", "lang", "date", "rights", "publisher", "cover", "trim", "identifier")
 TRIMS = ("a5", "6x9", "royal", "a4")  # the PDF's page sizes: A5, 6×9 in, royal (156×234 mm), A4; '' is a5
@@ -37,7 +33,7 @@ class BookMeta:
 LANG_PATTERN = re.compile(r"[a-zA-Z]{2,3}(?:-[a-zA-Z0-9]{2,8})*")
 
 
-def set_book_value(outline: Outline, key: str, value: str) -> None:
+def set_book_value(book: BookMeta, key: str, value: str) -> None:
     settable = [k for k in BOOK_KEYS if k != "identifier"]
     if key not in settable:
         close = did_you_mean(key, settable)
@@ -53,7 +49,7 @@ def set_book_value(outline: Outline, key: str, value: str) -> None:
     if key == "trim":
         value = value.lower()
         check_trim(value)
-    setattr(outline.book, key, value)
+    setattr(book, key, value)
 
 
 def check_trim(value: str) -> None:

@@ -41,3 +41,17 @@ def blank_out_unread(markdown: str) -> str:
     for pattern in (_COMMENT, _FENCE, _INLINE_CODE):
         text = re.sub(pattern, blank, text)
     return text
+
+
+# A word as a reader compares it: letters and digits, inner apostrophes and hyphens (no . or ,)
+_READ_WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
+
+
+def read_words(markdown: str) -> tuple[list[str], list[int]]:
+    """The words a reader sees in `markdown`, case-folded with ’ as ', and where each one starts."""
+    text = blank_out_unread(markdown)
+    words, offsets = [], []
+    for match in _READ_WORD.finditer(text):
+        words.append(match.group().casefold().replace("’", "'"))
+        offsets.append(match.start())
+    return words, offsets

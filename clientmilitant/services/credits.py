@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from clientmilitant.core import model, seeds
-from clientmilitant.services.check.repeats import tokens
+from clientmilitant.core.words import read_words
 
 QUOTE_WORDS = 8
 
@@ -54,13 +54,13 @@ def feedback_credits(outline: model.Outline, texts: dict[str, str], feedback: li
     """The feedback items (services.feedback.Feedback) whose words a chapter quotes."""
     windows: dict[tuple[str, ...], tuple[str, int]] = {}
     for chapter, text in texts.items():
-        words, offsets = tokens(text)
+        words, offsets = read_words(text)
         for start in range(max(0, len(words) - QUOTE_WORDS + 1)):
             windows.setdefault(tuple(words[start : start + QUOTE_WORDS]), (chapter, offsets[start]))
     registry = _registry(outline)
     credits = []
     for item in feedback:
-        words, _ = tokens(item.text)
+        words, _ = read_words(item.text)
         if len(words) < 3:
             continue
         runs = [tuple(words[i : i + QUOTE_WORDS]) for i in range(max(1, len(words) - QUOTE_WORDS + 1))]
@@ -77,7 +77,7 @@ def feedback_credits(outline: model.Outline, texts: dict[str, str], feedback: li
 
 def _short_quote(words: list[str], texts: dict[str, str]) -> tuple[str, int] | None:
     for chapter, text in texts.items():
-        chapter_words, offsets = tokens(text)
+        chapter_words, offsets = read_words(text)
         for start in range(len(chapter_words) - len(words) + 1):
             if chapter_words[start : start + len(words)] == words:
                 return chapter, offsets[start]

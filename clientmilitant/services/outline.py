@@ -34,8 +34,8 @@ def init_book(folder: Path, title: str, lang: str = "fr-FR") -> Book:
     if book.outline_path.exists():
         raise Refused(f"{book.display_name} already exists", "cm init starts a new book; edit this one instead")
     outline = model.Outline()
-    model.set_book_value(outline, "title", title)
-    model.set_book_value(outline, "lang", lang)
+    model.set_book_value(outline.book, "title", title)
+    model.set_book_value(outline.book, "lang", lang)
     book.create(outline)
     return book
 
@@ -68,11 +68,11 @@ def import_plan(plan_path: Path, folder: Path, existing: Book | None, force: boo
         with existing.edit(f"outline import {plan_path.name}") as change:
             change.outline.parts, change.outline.sources = plan.parts, plan.sources
             if title:
-                model.set_book_value(change.outline, "title", title)
+                model.set_book_value(change.outline.book, "title", title)
         return ImportResult(existing, plan, created=False)
     book = Book.at(folder)
     outline = model.Outline(parts=plan.parts, sources=plan.sources)
-    model.set_book_value(outline, "title", title or plan_path.stem)
+    model.set_book_value(outline.book, "title", title or plan_path.stem)
     book.create(outline)
     return ImportResult(book, plan, created=True)
 

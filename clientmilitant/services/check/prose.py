@@ -11,6 +11,7 @@ from clientmilitant.services.check import repeats, voice
 from clientmilitant.services.check.findings import WARNING, Finding
 from clientmilitant.services.check.findings import chapter_file as _chapter_file
 from clientmilitant.services.check.links import _column, _line
+from clientmilitant.services.credits import book_credits
 from clientmilitant.storage.book import Book
 
 
@@ -74,7 +75,6 @@ def _repeats(chapters: dict[str, str], owned: dict[str, model.Located]) -> Itera
 
 def _credits(book: Book, outline: model.Outline, chapters: dict[str, str]) -> Iterator[Finding]:
     from clientmilitant.services import feedback
-    from clientmilitant.services.credits import book_credits  # credits reads check.repeats: imported here
 
     try:
         items = feedback.load(book)

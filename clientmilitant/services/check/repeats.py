@@ -8,14 +8,12 @@ places. Linear in the book's words (a dict of hashes), not quadratic in the chap
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from clientmilitant.core.words import blank_out_unread
+from clientmilitant.core.words import read_words
 
 SHINGLE = 25  # words: shorter shared runs are quotations, set phrases, titles
-_WORD = re.compile(r"[^\W_](?:[\w’'-]*[^\W_])?")
 
 
 @dataclass(frozen=True)
@@ -28,19 +26,10 @@ class Passage:
     words: int
 
 
-def tokens(markdown: str) -> tuple[list[str], list[int]]:
-    text = blank_out_unread(markdown)
-    words, offsets = [], []
-    for match in _WORD.finditer(text):
-        words.append(match.group().casefold().replace("’", "'"))
-        offsets.append(match.start())
-    return words, offsets
-
-
 def repeated_passages(texts: dict[str, str], shingle: int = SHINGLE) -> list[Passage]:
     """Passages of at least `shingle` words found in two chapters (chapter ids in `texts`' order)."""
     order = list(texts)
-    tokenized = {cid: tokens(texts[cid]) for cid in order}
+    tokenized = {cid: read_words(texts[cid]) for cid in order}
     first_seen: dict[int, list[tuple[int, int]]] = defaultdict(list)  # hash → [(chapter index, word index)]
     for index, cid in enumerate(order):
         words = tokenized[cid][0]

@@ -10,7 +10,7 @@ from clientmilitant.core.errors import CmError
 from clientmilitant.storage.book import Book
 
 if TYPE_CHECKING:
-    from clientmilitant.services.preview.site import SectionView
+    from clientmilitant.services.preview.views import SectionView
 
 
 def fill(book: Book, outline: model.Outline, views: dict[str, SectionView], only: str | None = None) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from html import escape
 
 from clientmilitant.core import model
-from clientmilitant.services.preview.site import SectionView, Site
+from clientmilitant.services.preview.site import Site
+from clientmilitant.services.preview.views import SectionView
 
 ASSETS = '<link rel="stylesheet" href="/_cm/epub.css"><link rel="stylesheet" href="/_cm/preview.css">'
 SCRIPT = '<script src="/_cm/preview.js" defer></script>'

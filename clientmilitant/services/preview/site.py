@@ -12,12 +12,13 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import CmError
 from clientmilitant.core.words import count_words
 from clientmilitant.services.export import FRENCH_FILTER, assemble, fragments, pandoc
+from clientmilitant.services.preview.views import SectionView
 from clientmilitant.storage.book import Book
 
 SOURCES_CHAPTER = assemble.SOURCES_ID
@@ -33,21 +34,6 @@ class PreviewOptions:
     pandoc: str | None = None
     french_typography: bool = True
     open_browser: bool = True
-
-
-@dataclass
-class SectionView:
-    """One section of the page: where it is in the plan, its fragment, what its margin shows."""
-
-    located: model.Located
-    full: bool  # its text is shown (else a heading above the sections asked for)
-    has_text: bool = False  # itself or a sub-section
-    words: int = 0
-    fragment: fragments.Fragment = field(default_factory=lambda: fragments.Fragment(""))
-    key: str = ""
-    sources: list[tuple[model.Source, bool]] = field(default_factory=list)  # (source, archived)
-    feedback: list = field(default_factory=list)
-    findings: list = field(default_factory=list)
 
 
 class Site:

@@ -191,7 +191,8 @@ def _read_entries(data: bytes, filename: str, options: ReadOptions) -> tuple[lis
         base = parsed.feed.get("link", "") if base is None else base
         records = [_entry(e, f"{filename}: entry {len(entries) + n}", base) for n, e in enumerate(parsed.entries, 1)]
         keep = [(r, e) for r, e in zip(records, parsed.entries, strict=True) if _wanted(r.kind, options)]
-        for (record, _), text in zip(keep, html_to_markdown([_html(e) for _, e in keep]), strict=True):
+        bodies = html_to_markdown([_html(e) for _, e in keep], bases=[r.url or base or "" for r, _ in keep])
+        for (record, _), text in zip(keep, bodies, strict=True):
             record.text = text
         entries += records
         done += len(chunk)

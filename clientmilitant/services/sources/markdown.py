@@ -12,6 +12,8 @@ Around the converter, three documented steps:
   (and its strict mode keeps every run of spaces and newlines, which Markdown reads as line
   breaks): they are swapped for private-use characters before and put back after.
 - A block quote after a paragraph gets the blank line before it that pandoc's Markdown needs.
+- Two line breaks in a row (`texte<br /><br />texte`, Blogger's paragraphs) make a paragraph, not
+  a line holding only a break.
 - Its escaping of `-`, `.`, `)`, `=`, `+`, `&` is kept only where Markdown could read the character
   as syntax (a list marker at a line's start, an entity): `tee\\-shirt` reads `tee-shirt`.
 Active content (iframe, script, style, object, embed, form, media) is dropped, not made a link.
@@ -21,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 # French and typographic spaces, protected from whitespace normalisation by private-use stand-ins
 _SPACES = {"\u00a0": "\U0010ff00", "\u202f": "\U0010ff01", "\u2009": "\U0010ff02", "\u2007": "\U0010ff03"}
@@ -44,13 +47,14 @@ _LINE_START = re.compile(r"\s*(?:(?:>|[-+*]|\d+[.)])\s+)*")  # quote and list ma
 _ORDERED = re.compile(_LINE_START.pattern + r"\d+")
 
 
-def _options():
+def _options(base: str = ""):
     from html_to_markdown import ConversionOptions
 
     return ConversionOptions(
         whitespace_mode="normalized", newline_style="backslash", heading_style="atx", bullets="-",
         list_indent_width=4, escape_asterisks=True, escape_underscores=True, escape_misc=True,
         sup_symbol="^", sub_symbol="~", extract_metadata=False, exclude_selectors=DROPPED,
+        base_url=base or None,
     )  # fmt: skip
 
 
@@ -101,6 +105,10 @@ def tidy(markdown: str) -> str:
             fence = opening[1]
         elif not line.strip():
             line = ""
+        elif line.strip() == "\\":  # a break on an empty line: `<br /><br />`, a paragraph to a reader
+            line = ""
+            if lines and lines[-1].endswith("\\"):
+                lines[-1] = lines[-1][:-1].rstrip()
         elif line.lstrip().startswith(">") and lines and lines[-1].strip() and not lines[-1].lstrip().startswith(">"):
             lines.append("")  # `a\n> b` is one paragraph to pandoc: the quote needs its blank line
         line = line if opening else _unescape(line)
@@ -109,13 +117,25 @@ def tidy(markdown: str) -> str:
     return "\n".join(lines).strip("\n")
 
 
-def html_to_markdown(bodies: list[str], progress: Callable[[int, int], None] | None = None) -> list[str]:
-    """Each HTML fragment as Markdown; `progress(done, total)` is told every few hundred bodies."""
+def html_to_markdown(
+    bodies: list[str], progress: Callable[[int, int], None] | None = None, bases: list[str] | None = None
+) -> list[str]:
+    """Each HTML fragment as Markdown; `progress(done, total)` is told every few hundred bodies.
+
+    `bases[i]` is the address of the page body i was on (the post's link): its relative links and
+    images (`/2007/12/billet.html`, `img/a.png`) are made absolute against it, so that an archived
+    post still leads where it led on the blog. "" or no `bases`: links are kept as written."""
     from html_to_markdown import convert
 
-    options, results, total = _options(), [], len(bodies)
+    options: dict[str, object] = {}
+    results, total = [], len(bodies)
     for done, html in enumerate(bodies, start=1):
-        results.append(tidy(convert(_protect(html), options).content) if html.strip() else "")
+        base = bases[done - 1] if bases else ""
+        if base not in options:
+            if len(options) > 256:  # a post's body and its comments share a base: keep only recent ones
+                options.clear()
+            options[base] = _options(base if urlsplit(base).scheme in ("http", "https") else "")
+        results.append(tidy(convert(_protect(html), options[base]).content) if html.strip() else "")
         if progress is not None and (done % 200 == 0 or done == total):
             progress(done, total)
     return results

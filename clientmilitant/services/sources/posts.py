@@ -13,11 +13,12 @@ from clientmilitant.core.posts import Comment, Post, Skipped
 __all__ = ["Comment", "Found", "Post", "ReadOptions", "Skipped", "html_to_markdown", "text_to_markdown"]
 
 
-def html_to_markdown(bodies: list[str], progress=None) -> list[str]:
-    """Each HTML fragment as Markdown (markdown.py: html-to-markdown, not pandoc: see why there)."""
+def html_to_markdown(bodies: list[str], progress=None, bases: list[str] | None = None) -> list[str]:
+    """Each HTML fragment as Markdown, relative links read against `bases` (markdown.py: html-to-markdown,
+    not pandoc: see why there)."""
     from clientmilitant.services.sources.markdown import html_to_markdown as convert
 
-    return convert(bodies, progress)
+    return convert(bodies, progress, bases)
 
 
 def text_to_markdown(lines: list[str]) -> str:

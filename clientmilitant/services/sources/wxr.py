@@ -126,9 +126,10 @@ def _items(data: bytes, filename: str, authors: dict[str, str], options: ReadOpt
         raise BookError(f"{filename}:{line}:{column + 1}: not well-formed XML ({message})") from None
 
 
-def _channel_site(data: bytes) -> str:
+def _channel_link(data: bytes) -> str:
+    """The blog's address, the channel's first `<link>`."""
     match = re.search(rb"<link>\s*(https?://[^<\s]+)", data[:20_000])
-    return urlsplit(match[1].decode("utf-8", "replace")).netloc if match else ""
+    return match[1].decode("utf-8", "replace") if match else ""
 
 
 def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) -> Found:
@@ -145,10 +146,12 @@ def parse_wxr(data: bytes, filename: str, options: ReadOptions | None = None) ->
             found.skipped.append(Skipped(item.where, "unknown status", item.status))
         else:
             items.append(item)
+    home = _channel_link(data)
     htmls = [item.html for item in items] + [c[2] for item in items for c in item.comments]
-    texts = iter(html_to_markdown(htmls, options.counter("converting")))
+    bases = [item.link or home for item in items] + [item.link or home for item in items for _ in item.comments]
+    texts = iter(html_to_markdown(htmls, options.counter("converting"), bases))
     bodies = [next(texts) for _ in items]
-    site = _channel_site(data)
+    site = urlsplit(home).netloc
     for item, body in zip(items, bodies, strict=True):
         author = authors.get(item.author.strip(), item.author)  # dc:creator is the login
         post = Post(item.title, item.date[:10], body, item.where, author, item.link,
