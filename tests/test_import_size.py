@@ -164,3 +164,21 @@ def test_a_big_utf16_blogger_export_attaches_comments_from_another_chunk(cm: Cm,
     assert [rows[f"Billet {n}"]["comments"] for n in (0, 1, 150, 299)] == [1, 0, 1, 1]
     text = (cm.cwd / "sources" / f"{rows['Billet 299']['source_id']}.md").read_text(encoding="utf-8")
     assert "Réponse n° 299." in text and "author: Paul" in text
+
+
+def test_an_import_that_would_outgrow_the_outline_is_refused_before_any_archive(cm: Cm, tmp_path: Path) -> None:
+    """cm reads outlines up to MAX_OUTLINE_BYTES: an import that would write a bigger one is refused
+    (exit 2, one line) before its archives are written, not after (it wrote them all, then refused)."""
+    from clientmilitant.storage import outline_file
+
+    path = cm.cwd / "outline.yaml"
+    outline = outline_file.loads(path.read_bytes())
+    size = len(outline_file.dumps(outline).encode())
+    outline.parts[0].notes = "n" * (outline_file.MAX_OUTLINE_BYTES - size - 3000)  # 60 sources take more
+    path.write_text(outline_file.dumps(outline), encoding="utf-8")
+    before = sorted(p.name for p in (cm.cwd / "sources").glob("*")) if (cm.cwd / "sources").exists() else []
+    result = cm("source", "import", str(rss(tmp_path, 60)))
+    assert result.code == 2 and "MB is more than cm reads in an outline" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2 and "Traceback" not in result.stderr
+    after = sorted(p.name for p in (cm.cwd / "sources").glob("*")) if (cm.cwd / "sources").exists() else []
+    assert after == before

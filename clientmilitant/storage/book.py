@@ -40,6 +40,9 @@ class Change:
     outline: model.Outline
     moves: list[FileMove]
     writes: dict[str, str] = field(default_factory=dict)  # path relative to the root → new text
+    # outline.yaml's new bytes, when the caller made them (Book.serialize) to be refused before it
+    # writes other files itself (an import's archives); the outline must not change after that
+    saved: bytes | None = None
 
     def write(self, path: Path, text: str, root: Path) -> None:
         """Write `path` when the change is saved, after its old bytes are kept for `cm undo`."""
@@ -167,7 +170,7 @@ class Book:
                 data, outline = now, self.parse(now)
             change = Change(outline, [])
             yield change
-            self.commit(outline, action, tuple(change.moves), change.writes, data)
+            self.commit(outline, action, tuple(change.moves), change.writes, data, change.saved)
 
     def settle(self) -> bytes:
         """Under the lock: finish or roll back a change a kill interrupted (journal.py), sweep

@@ -342,6 +342,7 @@ def import_files(
         archives = Archives(book)  # again: the outline and the archives may have changed meanwhile
         archives.first_lines = first_lines
         rows, written, merge_warnings = plan_import(archives, change.outline, posts)
+        change.saved = book.serialize(change.outline)  # an outline cm could not read back: refused before any archive
         write_archives(book, written, _counter(progress, "writing"))
     report.rows, report.warnings = rows, warnings + merge_warnings
     return report
