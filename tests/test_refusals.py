@@ -34,6 +34,9 @@ COMMANDS = [
     ["feedback", "add", "web20", "Un avis"],
     ["export", "markdown"],
     ["check", "--sweep"],
+    ["undo"],
+    ["chapter", "seed", "web20"],
+    ["outline", "import", "{plan}", "--force"],
 ]
 
 
@@ -58,6 +61,8 @@ def tree(folder: Path) -> dict[str, tuple]:
 def test_a_refusal_changes_nothing_and_nothing_goes_through_a_link_out(tmp_path: Path, folder: str):
     post = tmp_path / "billet.md"
     post.write_text("Le texte du billet.\n", encoding="utf-8")
+    plan = tmp_path / "plan.txt"
+    plan.write_text("1 - Une partie\n1.1 - Une section\n", encoding="utf-8")
     jobs, books = [], []
     for index, command in enumerate(COMMANDS):
         book, outside = tmp_path / f"book-{index}", tmp_path / f"outside-{index}"
@@ -71,7 +76,7 @@ def test_a_refusal_changes_nothing_and_nothing_goes_through_a_link_out(tmp_path:
             outside.mkdir()
         (book / folder).symlink_to(outside)
         books.append((book, outside, tree(book), tree(outside)))
-        jobs.append((book, [part.replace("{post}", str(post)) for part in command], False))
+        jobs.append((book, [part.replace("{post}", str(post)).replace("{plan}", str(plan)) for part in command], False))
     problems = []
     for (book, outside, before, outside_before), result in zip(books, run_jobs(jobs), strict=True):
         said = f"{' '.join(result['args'])} (exit {result['code']}): {result['output'].strip()[-200:]}"
