@@ -355,3 +355,39 @@ def test_without_no_open_the_browser_is_opened_on_the_address(book: Path, tmp_pa
         assert opened.read_text(encoding="utf-8").strip() == running.url
     finally:
         assert running.stop()[0] == 0
+
+
+def test_the_preview_never_shows_what_an_export_refuses(book: Path, tmp_path: Path) -> None:
+    (tmp_path / "secret.png").write_bytes(b"outside")
+    shutil.copy(book / "cover.png", book / "chapters" / "dedans.png")
+    with (book / "chapters" / "masses.md").open("a", encoding="utf-8") as chapter:
+        chapter.write(
+            f"\n![absolu]({tmp_path / 'secret.png'})\n\n![remonte](../../secret.png)\n\n"
+            "![pisteur](https://tracker.example/pixel.png)\n\n![encodé](..%2F..%2Fsecret.png)\n\n"
+            "![dedans](dedans.png)\n"
+        )
+    running = Preview(book)
+    try:
+        status, page = running.get("/")
+    finally:
+        running.stop()
+    assert status == 200
+    images = re.findall(r"<img\b[^>]*>", page.decode("utf-8"))
+    assert images == ['<img src="chapters/dedans.png" alt="dedans">'], images  # only a file of the book
+
+
+def test_a_browser_that_goes_away_mid_reply_prints_nothing(book: Path) -> None:
+    import socket
+    import struct
+
+    running = Preview(book)
+    try:
+        for _ in range(10):  # a reload or a closed tab: the connection is reset before the page is read
+            client = socket.create_connection(("127.0.0.1", running.port), timeout=10)
+            client.sendall(f"GET / HTTP/1.1\r\nHost: 127.0.0.1:{running.port}\r\n\r\n".encode())
+            client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            client.close()
+        assert running.get("/")[0] == 200
+    finally:
+        code, _, err = running.stop()
+    assert code == 0 and "Traceback" not in err, err

@@ -86,6 +86,47 @@ def test_check_reports_each_outside_resource_with_file_and_line(book_with_outsid
     assert all(line.startswith("chapters/masses.md:") and " error " in line for line in errors)
 
 
+@pytest.fixture
+def book_with_encoded_paths(tmp_path: Path) -> Path:
+    """A chapter naming a file outside the book through URL escapes, HTML entities and a reference."""
+    from urllib.parse import quote
+
+    book = copy_book("small-book", tmp_path)
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(SECRET)
+    entities = str(secret).replace("/", "&#47;")
+    write_chapter(
+        book,
+        "masses",
+        "Le commerce.\n\n"
+        "![encodé](..%2F..%2Fsecret.png)\n\n"
+        f"![absolu encodé]({quote(str(secret), safe='')})\n\n"
+        f'<img src="{entities}" alt="entités">\n\n'
+        "![par référence][ailleurs] et ![implicite]\n\n"
+        f"![entité markdown]({entities})\n\n"
+        f"[ailleurs]: {secret}\n"
+        "[implicite]: ../../secret.png\n",
+    )
+    return book
+
+
+@pytest.mark.parametrize("fmt", ["epub", "html"])
+def test_export_refuses_encoded_and_referenced_paths_outside_the_book(book_with_encoded_paths: Path, fmt: str):
+    result = Cm(book_with_encoded_paths)("export", fmt)
+    assert result.code == 0, result.stderr
+    data = exported_bytes(next((book_with_encoded_paths / "build").iterdir()))
+    assert SECRET not in data and b"secret.png" not in data
+    warnings = [line for line in result.stderr.splitlines() if "left out" in line]
+    assert len(warnings) == 6, result.stderr
+
+
+def test_check_reports_encoded_and_referenced_paths_outside_the_book(book_with_encoded_paths: Path):
+    result = Cm(book_with_encoded_paths)("check")
+    errors = [line for line in result.stdout.splitlines() if "[outside-resource]" in line]
+    assert [line.split(":")[1] for line in errors] == ["3", "5", "7", "11", "13", "14"], result.stdout
+    assert all(line.startswith("chapters/masses.md:") for line in errors)
+
+
 class _Recorder(http.server.BaseHTTPRequestHandler):
     requests: list[str] = []
 
@@ -551,3 +592,32 @@ def test_titles_sources_and_notes_reach_html_escaped(small_book: Path):
     for tag in (b"<script", b"<img src=x", b"<b onmouseover"):
         assert tag not in body, tag
     assert b"&lt;script&gt;alert(1)&lt;/script&gt;" in body and b"&lt;b onmouseover=alert(4)&gt;" in body
+
+
+def test_a_feedback_file_over_16_mb_is_refused_in_one_line(small_book: Path):
+    feedback = small_book / "feedback.yaml"
+    feedback.write_bytes(b"feedback: []\n" + b"# " + b"x" * (17 * 1024 * 1024) + b"\n")
+    before = snapshot(small_book)
+    for command in (("feedback", "list"), ("feedback", "add", "web20", "Un avis")):
+        result = Cm(small_book)(*command)
+        assert result.code == 2 and "Traceback" not in result.stderr, result.stderr
+        assert result.stderr.strip().splitlines() == [
+            "cm: feedback.yaml: 17.8 MB is more than cm reads in a feedback file (16 MB); is this the right file?"
+        ]
+    assert snapshot(small_book, keep_lock=True) == {k: v for k, v in before.items() if k != ".cm/lock"}
+    Cm(small_book)("outline", "show").ok()  # the plan never depends on the readers' file
+
+
+def test_a_book_without_trim_is_saved_without_it_and_round_trips(small_book: Path):
+    from clientmilitant.storage import outline_file
+
+    cm = Cm(small_book)
+    cm("book", "set", "title", "Le petit livre").ok()  # the first save writes cm's canonical form
+    data = (small_book / "outline.yaml").read_bytes()
+    assert b"trim" not in data
+    assert outline_file.dumps(outline_file.loads(data)).encode("utf-8") == data
+    assert outline_file.yaml_dumps(outline_file.loads(data)).encode("utf-8") == data
+    cm("book", "set", "trim", "6x9").ok()
+    assert b"  trim: 6x9\n" in (small_book / "outline.yaml").read_bytes()
+    cm("book", "set", "trim", "").ok()
+    assert (small_book / "outline.yaml").read_bytes() == data

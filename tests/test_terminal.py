@@ -3,22 +3,19 @@
 A hostile book (tests/fixtures/small-book, with colour codes, a terminal-title sequence, a screen
 clear, a C1 CSI and a bidi override in its titles, points, notes, sources, feedback, chapter text
 and a chapter's file name) is walked by many commands, each run by cm's real entry point both in
-a pipe and on a pseudo-terminal (rich then draws colours and tables). The commands run in one
-Python process that forks one child per command (the real `main()`, with the command line in
-sys.argv), so that sixty runs take seconds. Nothing but cm's own colour codes may come out raw.
+a pipe and on a pseudo-terminal (rich then draws colours and tables), by tests/forked.py (the
+real `main()` in one forked child per command, so that fifty runs take seconds). Nothing but cm's own colour codes may come out raw.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from conftest import Cm, copy_book
+from forked import run_all
 
 from clientmilitant.storage import outline_file
 
@@ -26,70 +23,6 @@ HOSTILE = "\x1b[31mROUGE \x1b]0;pwned\x07 \x1b[2J \x9b1mC1 \u202egauche"
 RAW = ("\x1b[31mROUGE", "\x1b]", "\x07", "\x1b[2J", "\x9b", "\u202e")
 # what cm's renderer (rich) writes itself on a terminal: colours, and the cursor shown/hidden
 OWN_CODES = re.compile(r"\x1b\[[0-9;]*m|\x1b\[\?25[hl]|\x1b\[2K|\x1b\[1A|\r")
-
-DRIVER = r"""
-import json, os, pty, sys
-sys.path.insert(0, os.getcwd())
-from clientmilitant.cli import app
-
-def run(args, terminal):
-    if terminal:
-        master, slave = pty.openpty()
-    else:
-        master, slave = os.pipe()
-    pid = os.fork()
-    if pid == 0:
-        os.close(master)
-        os.dup2(slave, 1)
-        os.dup2(slave, 2)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-        sys.stderr = open(2, "w", encoding="utf-8", closefd=False)
-        sys.argv = ["cm", *args]
-        code = 0
-        try:
-            app.main()
-        except SystemExit as exit:
-            code = exit.code if isinstance(exit.code, int) else (0 if exit.code is None else 1)
-        sys.stdout.flush(); sys.stderr.flush()
-        os._exit(code)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the pseudo-terminal's other side is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    _, status = os.waitpid(pid, 0)
-    return {"args": args, "terminal": terminal, "code": os.waitstatus_to_exitcode(status),
-            "output": b"".join(chunks).decode("utf-8", "replace")}
-
-commands = json.loads(sys.argv[1])
-print(json.dumps([run(args, terminal) for args in commands for terminal in (False, True)]))
-"""
-
-
-def run_all(book: Path, commands: list[list[str]]) -> list[dict]:
-    """Each command run by cm's `main()`, in a pipe and on a pseudo-terminal: exit status and output."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CM_", "NO_COLOR", "FORCE_COLOR", "TTY_"))}
-    env.update({"COLUMNS": "100", "LC_ALL": "C.UTF-8", "TERM": "xterm-256color", "EDITOR": "true"})
-    env["PYTHONPATH"] = str(Path(__file__).parent.parent)
-    process = subprocess.run(
-        [sys.executable, "-c", DRIVER, json.dumps(commands)],
-        cwd=book,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        env=env,
-        timeout=120,
-    )
-    assert process.returncode == 0, process.stderr
-    return json.loads(process.stdout)
 
 
 def leaks(output: str) -> list[str]:
@@ -150,7 +83,7 @@ WRITING = [
 
 @pytest.mark.parametrize("commands", [READING, WRITING], ids=["reading", "writing"])
 def test_no_command_lets_a_control_character_reach_the_terminal(hostile_book: Path, commands: list[list[str]]):
-    results = run_all(hostile_book, commands)
+    results = run_all(hostile_book, commands, terminal=True)
     problems = []
     for result in results:
         found = leaks(result["output"])
@@ -165,7 +98,8 @@ def test_no_command_lets_a_control_character_reach_the_terminal(hostile_book: Pa
 
 
 def test_json_escapes_every_control_character_itself(hostile_book: Path):
-    results = run_all(hostile_book, [["outline", "show", "--json"], ["stats", "--json"], ["check", "--json"]])
+    commands = [["outline", "show", "--json"], ["stats", "--json"], ["check", "--json"]]
+    results = run_all(hostile_book, commands, terminal=True)
     assert not any(leaks(result["output"]) for result in results)
     for result in results[:4]:  # outline show and stats, in a pipe and on a terminal
         assert "\\u009b1mC1 \\u202egauche" in result["output"], result["args"]

@@ -29,7 +29,9 @@ URL_ATTRIBUTES = frozenset("href src action formaction data poster background xl
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
 _MD_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
 _MD_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
-_MD_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?([^\s>]+)", re.M)
+_MD_REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.M)
+# an image by reference: ![text][label], ![label][] or ![label] (no "(" after it)
+_MD_IMAGE_REFERENCE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[((?:[^\]\\]|\\.)*)\])?(?![(\[])")
 
 
 def strip_controls(text: str, keep_cr: bool = False) -> str:
@@ -122,6 +124,21 @@ class Found:
     value: str
 
 
+def _label(text: str) -> str:
+    """A reference label as Markdown matches it: case and runs of spaces do not count."""
+    return " ".join(text.split()).casefold()
+
+
+def decoded(target: str) -> str:
+    """A path as the file system would see it once pandoc has read the Markdown and fetched it:
+    HTML entities (`&#47;`) and URL escapes (`%2F`) decoded, so that `..%2F..%2Fetc` is judged
+    as the `../../etc` it leads to."""
+    import html
+    from urllib.parse import unquote
+
+    return unquote(html.unescape(target))
+
+
 def _place(text: str, offset: int) -> tuple[int, int]:
     line = text.count("\n", 0, offset) + 1
     return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
@@ -131,9 +148,13 @@ def scan(text: str) -> Iterator[Found]:
     """Images and links of the Markdown, and raw HTML tags, attributes and URLs, in order of appearance."""
     visible = blank_out_unread(text)  # code and comments reach no reader
     found: list[Found] = []
-    for pattern, kind in ((_MD_IMAGE, "resource"), (_MD_LINK, "link"), (_MD_REFERENCE, "reference")):
+    for pattern, kind in ((_MD_IMAGE, "resource"), (_MD_LINK, "link")):
         for match in pattern.finditer(visible):
             found.append(Found(*_place(visible, match.start(1)), kind, match[1]))
+    image_labels = {_label(m[2] or m[1]) for m in _MD_IMAGE_REFERENCE.finditer(visible)}
+    for match in _MD_REFERENCE.finditer(visible):  # the target of an image by reference is a resource
+        kind = "resource" if _label(match[1]) in image_labels else "reference"
+        found.append(Found(*_place(visible, match.start(2)), kind, match[2]))
     parser = _tags_parser()
     try:
         parser.feed(visible)

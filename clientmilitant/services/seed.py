@@ -113,6 +113,7 @@ def seed_chapter(
 ) -> Seeding:
     """Append the posts to the chapter of REF; refuse (changing nothing) another author's post
     without `quote`, a named post that is not archived, a section without linked posts."""
+    book.folder("chapters")  # checked before the lock: a refusal creates nothing
     with book.edit(f"chapter seed {ref}") as change:
         outline = change.outline
         located = model.find(outline, ref)

@@ -84,6 +84,8 @@ def write_archives(book: Book, archives: list[Archive], progress=None) -> None:
     rather than two fsyncs each (2,000 fsyncs took 20 s on a busy disk). The caller writes
     outline.yaml after this returns, so that the registry never names an archive a power cut lost.
     `progress(done, total)` is told every 50 files."""
+    if archives:
+        book.folder("sources")  # never written through a link leading out of the book
     for number, archive in enumerate(archives, start=1):
         atomic_write(archive_path(book, archive.source_id), render_archive(archive), durable=len(archives) == 1)
         if progress is not None and number % 50 == 0:

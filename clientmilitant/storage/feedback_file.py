@@ -16,14 +16,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from clientmilitant.core import model
-from clientmilitant.core.errors import CmError
-from clientmilitant.storage.files import atomic_write, display_path, locked
+from clientmilitant.core.errors import BookError, CmError
+from clientmilitant.storage.files import atomic_write, display_path, inside
 from clientmilitant.storage.strict_yaml import StrictReader
 
 if TYPE_CHECKING:
     from clientmilitant.storage.book import Book
 
 FEEDBACK_NAME = "feedback.yaml"
+MAX_FEEDBACK_BYTES = 16 * 1024 * 1024  # years of readers' comments fit in far less; more is not feedback
 STATES = ("open", "done")
 KEYS = ("id", "section", "author", "date", "text", "url", "state", "note", "source", "spam")
 ID_PATTERN = re.compile(r"f[1-9][0-9]*")
@@ -58,12 +59,25 @@ def load(book: Book) -> list[Feedback]:
     path = feedback_path(book)
     if not path.exists() and not path.is_symlink():
         return []
+    real = inside(book.root, path, FEEDBACK_NAME)
+    with contextlib.suppress(OSError):  # read_text says what is wrong with a file it cannot read
+        if real.is_file() and real.stat().st_size > MAX_FEEDBACK_BYTES:
+            raise too_large(display_path(path), real.stat().st_size)  # never read it into memory
     text = book.read_text(path, FEEDBACK_NAME)
     return loads(text.encode("utf-8"), display_path(path))
 
 
+def too_large(filename: str, size: int) -> CmError:
+    return BookError(
+        f"{filename}: {size / 1e6:.1f} MB is more than cm reads in a feedback file "
+        f"({MAX_FEEDBACK_BYTES // (1024 * 1024)} MB); is this the right file?"
+    )
+
+
 def loads(data: bytes, filename: str = FEEDBACK_NAME) -> list[Feedback]:
     """Parse feedback.yaml strictly; raise BookError naming `filename:line:col`."""
+    if len(data) > MAX_FEEDBACK_BYTES:
+        raise too_large(filename, len(data))
     if not data.strip():
         return []
     reader = FeedbackReader(filename)
@@ -149,10 +163,13 @@ def editing(book: Book) -> Iterator[list[Feedback]]:
     """The feedback list, changed by the caller under the book's lock, then saved atomically.
 
     Nothing is written when the caller raises."""
-    with locked(book.state_dir / "lock"):
+    with book.lock():  # refused, before anything is created, when .cm/ leads out of the book
         items = load(book)
         yield items
         ids = [item.id for item in items]
         if len(set(ids)) != len(ids):
             raise CmError("internal error: duplicate feedback ids")
-        atomic_write(feedback_path(book), dumps(items))
+        data = dumps(items).encode("utf-8")
+        if len(data) > MAX_FEEDBACK_BYTES:  # never write what cm would refuse to read back
+            raise too_large(display_path(feedback_path(book)), len(data))
+        atomic_write(feedback_path(book), data)

@@ -36,6 +36,7 @@ HEADER = (
     "# The plan of the book, kept by cm.\n"
     "# cm rewrites this file on every change: comments are not kept. Write remarks in `notes:` fields.\n"
 )
+OPTIONAL_BOOK_KEYS = ("trim",)  # written only when set: a book that never set one keeps its file as it was
 SECTION_KEYS = tuple(f.name for f in fields(Section))
 SOURCE_KEYS = tuple(f.name for f in fields(Source))
 TOP_KEYS = ("book", "parts", "sources", "lint")
@@ -136,7 +137,8 @@ class _Emitter:
         lines = self.lines
         lines.append("book:\n")
         for key in BOOK_KEYS:
-            lines.append(f"  {key}: {self.scalar(getattr(outline.book, key))}\n")
+            if getattr(outline.book, key) or key not in OPTIONAL_BOOK_KEYS:
+                lines.append(f"  {key}: {self.scalar(getattr(outline.book, key))}\n")
         if outline.parts:
             lines.append("parts:\n")
             for part in outline.parts:
@@ -195,7 +197,7 @@ class _Emitter:
 def to_data(outline: Outline) -> dict[str, Any]:
     """The outline as plain data, empty keys left out: what dumps() writes and book's load cache keeps."""
     data: dict[str, Any] = {
-        "book": {key: getattr(outline.book, key) for key in BOOK_KEYS},
+        "book": {k: v for k in BOOK_KEYS if (v := getattr(outline.book, k)) or k not in OPTIONAL_BOOK_KEYS},
         "parts": [_section_data(part) for part in outline.parts],
         "sources": [_source_data(source) for source in outline.sources],
     }
@@ -208,7 +210,7 @@ def to_data(outline: Outline) -> dict[str, Any]:
 def from_data(data: dict[str, Any]) -> Outline:
     """An outline back from to_data(): only for data cm itself made from a validated outline."""
     return Outline(
-        book=BookMeta(**{key: data["book"][key] for key in BOOK_KEYS}),
+        book=BookMeta(**{key: data["book"].get(key, "") for key in BOOK_KEYS}),
         parts=[_section_from(part) for part in data["parts"]],
         sources=[Source(**{key: item.get(key, "") for key in SOURCE_KEYS}) for item in data["sources"]],
         lint=Lint(
@@ -250,10 +252,7 @@ def _section_data(section: Section) -> dict[str, Any]:
 
 def _source_data(source: Source) -> dict[str, Any]:
     data: dict[str, Any] = {"id": source.id}
-    for key in SOURCE_KEYS[1:]:
-        value = getattr(source, key)
-        if value:
-            data[key] = value
+    data.update({key: value for key in SOURCE_KEYS[1:] if (value := getattr(source, key))})
     return data
 
 

@@ -39,6 +39,8 @@ def problems(book: Book, text: str) -> Iterator[Problem]:
     for item in untrusted.scan(text):
         if item.kind == "resource":
             state, _ = where(book, item.value)
+            if state not in _OUTSIDE:  # `..%2F..%2Fetc` or `&#47;etc`: what a reader of the text would fetch
+                state, _ = where(book, untrusted.decoded(item.value))
             if state in _OUTSIDE:
                 message, hint = _OUTSIDE[state]
                 yield Problem("error", "outside-resource", f"'{item.value}' {message}", hint, item.line, item.column)

@@ -12,14 +12,17 @@ alone: that one gets an error box naming its file and line, the others render.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from clientmilitant.core.errors import Failed
-from clientmilitant.services.export import CHAPTERS_FILTER, FRENCH_FILTER, assemble, pandoc
+from clientmilitant.services.export import CHAPTERS_FILTER, FRENCH_FILTER, SAFETY_FILTER, assemble, pandoc
 from clientmilitant.services.export.sanitize import clean_html
+from clientmilitant.services.resources import media_map
+from clientmilitant.storage.book import Book
 
 _SECTION_HEADING = re.compile(r'<h[1-6]\b[^>]*?\sid="([^"]+)"')
 _NOTE_NUMBER = re.compile(r'href="#fn(\d+)" class="footnote-ref"')
@@ -57,6 +60,7 @@ class Setup:
     lang: str
     known: tuple[str, ...]
     french: bool = True
+    book: Book | None = None  # where images are looked for: none is shown without it
 
 
 def render(jobs: list[Job], setup: Setup, workers: int = 2) -> dict[str, Fragment]:
@@ -75,7 +79,9 @@ def render(jobs: list[Job], setup: Setup, workers: int = 2) -> dict[str, Fragmen
 
 
 def arguments(setup: Setup) -> list[str]:
-    filters = [CHAPTERS_FILTER, FRENCH_FILTER] if setup.french else [CHAPTERS_FILTER]
+    """The export's own reading: chapters.lua, then safety.lua (a preview never shows what an export
+    refuses: active content, a file outside the book, a remote image), then french.lua."""
+    filters = [CHAPTERS_FILTER, SAFETY_FILTER, FRENCH_FILTER] if setup.french else [CHAPTERS_FILTER, SAFETY_FILTER]
     options = ["-f", "markdown", *(f"--lua-filter={path}" for path in filters)]
     return options + ["-t", "html5", "--wrap=none", "--reference-location=section"]
 
@@ -85,8 +91,10 @@ def render_batch(jobs: list[Job], setup: Setup) -> dict[str, Fragment]:
     header = assemble.metadata_block({"lang": setup.lang}) + "\n" + known_block(setup.known)
     document = header + "\n" + "\n".join(job.markdown for job in jobs)
     texts = {f"chapters/{job.section_id}.md": job.chapter for job in jobs if job.chapter}
+    media = media_map(setup.book, list(texts.values())) if setup.book is not None else {}
+    env = {**os.environ, "CM_MEDIA": json.dumps(media)}  # safety.lua keeps only these images
     try:
-        run = pandoc.run(setup.program, arguments(setup), document, dict(os.environ), texts)
+        run = pandoc.run(setup.program, arguments(setup), document, env, texts)
     except Failed as error:
         if len(jobs) > 1:
             half = len(jobs) // 2

@@ -12,6 +12,7 @@ import collections
 import json
 import mimetypes
 import os
+import sys
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -71,6 +72,12 @@ class PreviewServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", port), Handler)
         self.site, self.hub = site, hub
         self.root = Path(os.path.realpath(site.book.root))
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that goes away mid-reply (a reload, a closed tab) is no error: nothing on the
+        author's terminal. Anything else is still reported."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
 
 
 class Handler(BaseHTTPRequestHandler):

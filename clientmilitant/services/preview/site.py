@@ -103,7 +103,7 @@ class Site:
     def make_setup(self, outline: model.Outline) -> fragments.Setup:
         lang = outline.book.lang or "fr-FR"
         french = self.options.french_typography and lang.lower().startswith("fr") and FRENCH_FILTER.is_file()
-        return fragments.Setup(self.program, lang, tuple(sorted(self.known)), french)
+        return fragments.Setup(self.program, lang, tuple(sorted(self.known)), french, self.book)
 
     def refresh_findings(self) -> list[str]:
         """`cm check` on the whole book, into the margins; the sections whose findings changed.

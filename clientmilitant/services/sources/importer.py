@@ -336,6 +336,7 @@ def import_files(
     if dry_run or not report.changed:
         return report
     names = " ".join(Path(p).name for p in paths)
+    book.folder("sources")  # checked before the lock: a refusal creates nothing
     with book.edit(f"source import {names}") as change:
         first_lines = archives.first_lines
         archives = Archives(book)  # again: the outline and the archives may have changed meanwhile
