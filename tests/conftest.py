@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +17,12 @@ REPO = Path(__file__).parent.parent  # the tool's own files only (filters, CSS):
 SAMPLES = FIXTURES / "samples"
 # A frozen copy of the repository's book (outline.yaml and sources/): the author's edits never break a test.
 COMMITTED_BOOK = FIXTURES / "committed-book"
+
+# The suite starts `cm` some 2,000 times. With PYTHONDONTWRITEBYTECODE (set on some machines) a fresh
+# clone recompiles cm's modules on every start; keep their bytecode in a cache outside the checkout
+# instead, as an installed cm has it (benchmarks/run.py does the same).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+os.environ.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "cm-tests-pycache"))
 
 
 @dataclass

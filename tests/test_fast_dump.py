@@ -98,7 +98,7 @@ def outlines(draw) -> model.Outline:
     return model.Outline(book=book, parts=draw(st.lists(sections(), max_size=4)), sources=sources)
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(outlines())
 def test_the_emitter_writes_what_pyyaml_writes(outline: model.Outline):
     assert outline_file.dumps(outline) == outline_file.yaml_dumps(outline)
