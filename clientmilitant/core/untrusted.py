@@ -18,7 +18,7 @@ from clientmilitant.core.words import blank_out_unread
 _CONTROLS = "".join(chr(c) for c in [*range(0, 9), *range(11, 32), *range(0x7F, 0xA0)])
 _BIDI = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 _SHOWN = re.compile(f"[{re.escape(_CONTROLS + _BIDI)}]")
-_SHOWN_BUT_CR = re.compile(f"[{re.escape(_CONTROLS.replace(chr(13), '') + _BIDI)}]")
+_SHOWN_BUT_CR = f"[{re.escape(_CONTROLS.replace(chr(13), '') + _BIDI)}]"
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 ACTIVE_TAGS = frozenset(
@@ -26,12 +26,13 @@ ACTIVE_TAGS = frozenset(
     .split()
 )  # fmt: skip
 URL_ATTRIBUTES = frozenset("href src action formaction data poster background xlink:href srcset cite".split())
-_SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):")
-_MD_IMAGE = re.compile(r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
-_MD_LINK = re.compile(r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)")
-_MD_REFERENCE = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.M)
+# Patterns as text: `re` compiles each on first use and keeps it (most commands never scan Markdown)
+_SCHEME = r"^\s*([a-zA-Z][a-zA-Z0-9+.-]*):"
+_MD_IMAGE = r"!\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)"
+_MD_LINK = r"(?<!!)\[(?:[^\]\\]|\\.)*\]\(\s*<?([^\s)>]+)"
+_MD_REFERENCE = r"(?m)^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)"
 # an image by reference: ![text][label], ![label][] or ![label] (no "(" after it)
-_MD_IMAGE_REFERENCE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\](?:\[((?:[^\]\\]|\\.)*)\])?(?![(\[])")
+_MD_IMAGE_REFERENCE = r"!\[((?:[^\]\\]|\\.)*)\](?:\[((?:[^\]\\]|\\.)*)\])?(?![(\[])"
 
 
 def strip_controls(text: str, keep_cr: bool = False) -> str:
@@ -39,7 +40,7 @@ def strip_controls(text: str, keep_cr: bool = False) -> str:
 
     A regular expression, not str.translate: translate looks every character of a non-ASCII text
     up in a dict (0.37 s for a 1,000-post blog's bodies, against 0.03 s)."""
-    pattern = _SHOWN_BUT_CR if keep_cr else _SHOWN
+    pattern = re.compile(_SHOWN_BUT_CR) if keep_cr else _SHOWN
     return pattern.sub("", text) if pattern.search(text) else text
 
 
@@ -87,18 +88,18 @@ def escape_terminal(text: str) -> str:
     return _TERMINAL.sub(shown, text)
 
 
-_JSON_RAW = re.compile(f"[{re.escape(''.join(chr(c) for c in range(0x7F, 0xA0)) + _BIDI)}]")
+_JSON_RAW = f"[{re.escape(''.join(chr(c) for c in range(0x7F, 0xA0)) + _BIDI)}]"
 
 
 def json_escape_controls(text: str) -> str:
     """JSON text with DEL, C1 controls and bidi overrides written as `\\u009b` (json.dumps with
     ensure_ascii=False escapes only C0 controls): the same data, and nothing raw for a terminal."""
-    return _JSON_RAW.sub(lambda match: f"\\u{ord(match[0]):04x}", text)
+    return re.sub(_JSON_RAW, lambda match: f"\\u{ord(match[0]):04x}", text)
 
 
 def scheme(url: str) -> str | None:
     """`https` for `https://…`; None for a path or an anchor."""
-    found = _SCHEME.match(url)
+    found = re.match(_SCHEME, url)
     if not found or len(found[1]) == 1:  # C:\… is a Windows path, not a scheme
         return None
     return found[1].lower()
@@ -149,10 +150,10 @@ def scan(text: str) -> Iterator[Found]:
     visible = blank_out_unread(text)  # code and comments reach no reader
     found: list[Found] = []
     for pattern, kind in ((_MD_IMAGE, "resource"), (_MD_LINK, "link")):
-        for match in pattern.finditer(visible):
+        for match in re.finditer(pattern, visible):
             found.append(Found(*_place(visible, match.start(1)), kind, match[1]))
-    image_labels = {_label(m[2] or m[1]) for m in _MD_IMAGE_REFERENCE.finditer(visible)}
-    for match in _MD_REFERENCE.finditer(visible):  # the target of an image by reference is a resource
+    image_labels = {_label(m[2] or m[1]) for m in re.finditer(_MD_IMAGE_REFERENCE, visible)}
+    for match in re.finditer(_MD_REFERENCE, visible):  # the target of an image by reference is a resource
         kind = "resource" if _label(match[1]) in image_labels else "reference"
         found.append(Found(*_place(visible, match.start(2)), kind, match[2]))
     parser = _tags_parser()

@@ -9,14 +9,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from clientmilitant.core import model
 from clientmilitant.core.errors import BookError, NotFound, Refused
-from clientmilitant.core.plan_post import PlanImport, parse_plan
 from clientmilitant.core.words import count_words
 from clientmilitant.storage.book import Book, FileMove
 from clientmilitant.storage.files import display_path
+
+if TYPE_CHECKING:
+    from clientmilitant.core.plan_post import PlanImport
 
 SCHEMA_VERSION = 1
 T = TypeVar("T")
@@ -49,6 +51,8 @@ class ImportResult:
 
 def import_plan(plan_path: Path, folder: Path, existing: Book | None, force: bool, title: str | None) -> ImportResult:
     """Build the outline from a plan file, into `existing` (replacing its plan, with --force) or a new book."""
+    from clientmilitant.core.plan_post import parse_plan  # a plan post is read once: not at every start-up
+
     try:
         text = plan_path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:

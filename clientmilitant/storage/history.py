@@ -118,12 +118,12 @@ def history(book: Book) -> list[HistoryEntry]:
 # chapter put back from there by `cm check --sweep`), a chapter it seeded, the .bak file keeping
 # that chapter's old bytes.
 _ID = r"[a-z0-9]+(?:-[a-z0-9]+)*"
-_MOVE_SOURCE = re.compile(rf"(?:chapters|sources)/{_ID}\.md")
-_MOVE_TARGET = re.compile(rf"removed/(?:sources/)?{_ID}\.md")
-_RESTORE = re.compile(rf"removed/(?P<id>{_ID})\.md chapters/(?P=id)\.md")
-_WRITTEN = re.compile(rf"chapters/{_ID}\.md")
-_SAVED = re.compile(r"[0-9]{6}-[0-9]+\.bak")
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+_MOVE_SOURCE = rf"(?:chapters|sources)/{_ID}\.md"
+_MOVE_TARGET = rf"removed/(?:sources/)?{_ID}\.md"
+_RESTORE = rf"removed/(?P<id>{_ID})\.md chapters/(?P=id)\.md"
+_WRITTEN = rf"chapters/{_ID}\.md"
+_SAVED = r"[0-9]{6}-[0-9]+\.bak"
+_SHA256 = r"[0-9a-f]{64}"
 _KEYS = ("action", "time", "moves")
 
 
@@ -148,12 +148,12 @@ def read_moves(moves: object) -> tuple[FileMove, ...]:
         if not isinstance(move, dict) or set(move) != {"source", "target"}:
             raise ValueError("a move is not {source, target}")
         source, target = move["source"], move["target"]
-        if isinstance(source, str) and isinstance(target, str) and _RESTORE.fullmatch(f"{source} {target}"):
+        if isinstance(source, str) and isinstance(target, str) and re.fullmatch(_RESTORE, f"{source} {target}"):
             checked.append(FileMove(source, target))  # `cm check --sweep` put set-aside text back
             continue
-        if not (isinstance(source, str) and _MOVE_SOURCE.fullmatch(source)):
+        if not (isinstance(source, str) and re.fullmatch(_MOVE_SOURCE, source)):
             raise ValueError(f"the move of {source!r} is not one cm makes")
-        if not (isinstance(target, str) and _MOVE_TARGET.fullmatch(target)):
+        if not (isinstance(target, str) and re.fullmatch(_MOVE_TARGET, target)):
             raise ValueError(f"the move to {target!r} is not one cm makes")
         checked.append(FileMove(source, target))
     return tuple(checked)
@@ -167,11 +167,11 @@ def _read_files(files: object) -> tuple[FileWrite, ...]:
         if not isinstance(item, dict) or set(item) != {"path", "saved", "written"}:
             raise ValueError("a written file is not {path, saved, written}")
         path, saved, written = item["path"], item["saved"], item["written"]
-        if not (isinstance(path, str) and _WRITTEN.fullmatch(path)):
+        if not (isinstance(path, str) and re.fullmatch(_WRITTEN, path)):
             raise ValueError(f"the file {path!r} is not one cm writes")
-        if saved is not None and not (isinstance(saved, str) and _SAVED.fullmatch(saved)):
+        if saved is not None and not (isinstance(saved, str) and re.fullmatch(_SAVED, saved)):
             raise ValueError(f"{saved!r} is not a file cm keeps")
-        if not (isinstance(written, str) and _SHA256.fullmatch(written)):
+        if not (isinstance(written, str) and re.fullmatch(_SHA256, written)):
             raise ValueError("'written' is not a SHA-256")
         checked.append(FileWrite(path, saved, written))
     return tuple(checked)
