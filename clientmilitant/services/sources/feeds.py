@@ -21,7 +21,8 @@ from urllib.parse import urljoin, urlsplit
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment, Post, Skipped
-from clientmilitant.services.sources.posts import Found, ReadOptions, html_to_markdown
+from clientmilitant.services.sources.markdown import html_to_markdown
+from clientmilitant.services.sources.posts import Found, ReadOptions
 
 BLOGGER_KIND = "http://schemas.google.com/g/2005#kind"
 HARMLESS = ("CharacterEncodingOverride", "NonXMLContentType")  # decoded all the same

@@ -90,7 +90,7 @@ def read_post_file(path: Path) -> str:
         line = data.count(b"\n", 0, error.start) + 1
         raise BookError(f"{display_path(path)}:{line}: not UTF-8; save it as UTF-8") from None
     if path.suffix.lower() in (".html", ".htm"):
-        from clientmilitant.services.sources.posts import html_to_markdown
+        from clientmilitant.services.sources.markdown import html_to_markdown
 
         return html_to_markdown([text])[0]
     return text.strip("\n")

@@ -51,7 +51,8 @@ from urllib.parse import urlsplit
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment, Post, Skipped
-from clientmilitant.services.sources.posts import Found, ReadOptions, html_to_markdown
+from clientmilitant.services.sources.markdown import html_to_markdown
+from clientmilitant.services.sources.posts import Found, ReadOptions
 
 ENTRY_END = "--------"
 SECTION_END = "-----"

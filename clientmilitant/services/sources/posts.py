@@ -1,6 +1,6 @@
 """What every importer gives: posts with their metadata, Markdown text and comments.
 
-Also the one door through which HTML bodies (feeds, WXR, Movable Type) become Markdown (markdown.py).
+HTML bodies (feeds, WXR, Movable Type) become Markdown in markdown.py; plain text here.
 """
 
 from __future__ import annotations
@@ -10,17 +10,7 @@ from dataclasses import dataclass, field
 
 from clientmilitant.core.posts import Comment, Post, Skipped
 
-__all__ = ["Comment", "Found", "Post", "ReadOptions", "Skipped", "html_to_markdown", "text_to_markdown"]
-
-
-def html_to_markdown(
-    bodies: list[str], progress=None, bases: list[str] | None = None, places=None, warnings=None
-) -> list[str]:
-    """Each HTML fragment as Markdown, relative links read against `bases` (markdown.py: html-to-markdown,
-    not pandoc: see why there)."""
-    from clientmilitant.services.sources.markdown import html_to_markdown as convert
-
-    return convert(bodies, progress, bases, places, warnings)
+__all__ = ["Comment", "Found", "Post", "ReadOptions", "Skipped", "text_to_markdown"]
 
 
 def text_to_markdown(lines: list[str]) -> str:

@@ -23,7 +23,8 @@ from xml.etree import ElementTree
 from clientmilitant.core.dates import parse_date
 from clientmilitant.core.errors import BookError
 from clientmilitant.core.posts import Comment, Post, Skipped
-from clientmilitant.services.sources.posts import Found, ReadOptions, html_to_markdown
+from clientmilitant.services.sources.markdown import html_to_markdown
+from clientmilitant.services.sources.posts import Found, ReadOptions
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
